@@ -1,1 +1,2 @@
-export {};
+export * from './mode.js';
+export * from './command-log.js';

@@ -1,1 +1,19 @@
-export {};
+import { LevelStore } from './level-store.js';
+import { MemoryStore } from './memory-store.js';
+import type { Store } from './store.js';
+
+export type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
+export { LevelStore } from './level-store.js';
+export { MemoryStore } from './memory-store.js';
+
+/** Where a store keeps its data: a directory on disk, or memory only (`cache` mode). */
+export type StoreOptions = { readonly dir: string } | { readonly memory: true };
+
+/**
+ * Opens a store: a {@link LevelStore} in `dir` (created if missing), or an empty
+ * {@link MemoryStore}. Fails with `Io` when the directory is unusable or held by another process.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if ('memory' in options) return new MemoryStore();
+  return LevelStore.open(options.dir);
+}

@@ -1,0 +1,75 @@
+import { LIMITS, err, parseJson, stringifyJson } from '@stratum/core';
+import { errorResponse, parseRequest, runsAlone, type Response, type Session } from '@stratum/executor';
+
+/** What a request line turned into: the JSON of its response, and how to log the request. */
+export interface Answer {
+  readonly at: number;
+  readonly requestJson: string;
+  readonly responseJson: string;
+  readonly response: Response | Response[];
+}
+
+/**
+ * Runs request lines for one session in request order while letting independent commands
+ * overlap: point commands start at once (their effects happen before their first await), any
+ * other command or a batch waits for everything before it and holds back what follows.
+ */
+export class Pipeline {
+  readonly #session: Session;
+  #gate: Promise<unknown> = Promise.resolve();
+  #sinceGate: Promise<unknown>[] = [];
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /** Answers one line (its text, or an oversize marker). `at` is the clock reading to run it with. */
+  submit(line: string | { oversized: number }, at: number = this.#session.clock()): Promise<Answer> {
+    if (typeof line !== 'string') {
+      const response = errorResponse(undefined, err.capacity('line', LIMITS.lineBytes, line.oversized));
+      return Promise.resolve(answer(at, JSON.stringify(`<${line.oversized} bytes>`), response));
+    }
+    let request: unknown;
+    try {
+      request = parseJson(line);
+    } catch (e) {
+      return Promise.resolve(answer(at, JSON.stringify(line), errorResponse(undefined, e)));
+    }
+    return this.submitParsed(request, line, at);
+  }
+
+  /** Answers one already parsed request; `requestJson` is its text for the log. */
+  submitParsed(request: unknown, requestJson: string, at: number): Promise<Answer> {
+    if (Array.isArray(request)) {
+      return this.#alone(async () => {
+        const responses: Response[] = [];
+        for (const item of request) responses.push(await this.#session.respond(item, at));
+        return answer(at, requestJson, responses);
+      });
+    }
+    const parsed = parseRequest(request);
+    if ('error' in parsed) return Promise.resolve(answer(at, requestJson, errorResponse(parsed.id, parsed.error)));
+    if (runsAlone(parsed.command)) {
+      return this.#alone(async () => answer(at, requestJson, await this.#session.respondParsed(parsed, at)));
+    }
+    const run = this.#gate.then(async () => answer(at, requestJson, await this.#session.respondParsed(parsed, at)));
+    this.#sinceGate.push(run);
+    return run;
+  }
+
+  #alone(fn: () => Promise<Answer>): Promise<Answer> {
+    const run = Promise.allSettled([this.#gate, ...this.#sinceGate]).then(fn);
+    this.#gate = run.catch(() => undefined);
+    this.#sinceGate = [];
+    return run;
+  }
+
+  /** Resolves once every submitted request has been answered. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([this.#gate, ...this.#sinceGate]);
+  }
+}
+
+function answer(at: number, requestJson: string, response: Response | Response[]): Answer {
+  return { at, requestJson, responseJson: stringifyJson(response), response };
+}

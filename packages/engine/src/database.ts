@@ -1,0 +1,137 @@
+import { DEFAULT_BRANCH, systemClock, type Clock, type IdSource } from '@stratum/core';
+import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
+import type { MetaOp, Store, VersionedRecord, WriteOp } from '@stratum/storage';
+import { GroupCommit } from './group-commit.js';
+import { randomIds, seededIds } from './ids.js';
+
+export interface DatabaseOptions {
+  readonly store: Store;
+  readonly durability: DurabilityMode;
+  readonly clock?: Clock;
+  /** Generated names; `'seeded-by-first-command'` derives them from the first command's clock reading, so a recorded log replays with the same names. */
+  readonly ids?: IdSource | 'seeded-by-first-command';
+  readonly readOnly?: boolean;
+}
+
+/** One write of a commit: a new value for `key`, or its deletion. */
+export interface Write {
+  readonly key: Uint8Array;
+  readonly value?: unknown;
+  readonly tombstone?: boolean;
+  readonly negativeZero?: boolean;
+}
+
+export interface Committed {
+  readonly version: number;
+  readonly timestamp: number;
+  /** Resolves once the commit's storage batch has landed (per the durability mode). */
+  readonly done: Promise<void>;
+}
+
+interface ClockState {
+  version: number;
+  timestamp: number;
+}
+
+const CLOCK_META = 'clock';
+const CREATED_META = 'created';
+
+/**
+ * The database: a global commit version and strictly increasing microsecond timestamps, both
+ * persisted with every batch so they survive restarts, over a Store with group commit.
+ */
+export class Database {
+  readonly store: Store;
+  readonly durability: DurabilityMode;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly readOnly: boolean;
+  /** When the default branch (and so the database) was created, µs. */
+  readonly createdAt: number;
+  readonly #commits: GroupCommit;
+  #version: number;
+  #timestamp: number;
+  #firstCommandAt: number | undefined;
+  #seeded: IdSource | undefined;
+
+  private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number) {
+    this.store = options.store;
+    this.durability = options.durability;
+    this.clock = options.clock ?? systemClock;
+    const ids = options.ids ?? randomIds();
+    this.ids = ids === 'seeded-by-first-command' ? () => (this.#seeded ??= seededIds(String(this.#firstCommandAt ?? 0)))() : ids;
+    this.readOnly = options.readOnly ?? false;
+    this.createdAt = createdAt;
+    this.#version = clock.version;
+    this.#timestamp = clock.timestamp;
+    this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability));
+  }
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const clock = (options.store.getMeta(CLOCK_META) as ClockState | undefined) ?? { version: 0, timestamp: 0 };
+    let created = options.store.getMeta(CREATED_META) as number | undefined;
+    if (created === undefined) {
+      created = Math.max((options.clock ?? systemClock)(), clock.timestamp + 1);
+      if (!options.readOnly) await options.store.write([], [{ name: CREATED_META, value: created }], { sync: true });
+    }
+    return new Database(options, clock, created);
+  }
+
+  /** The newest commit version. */
+  get version(): number {
+    return this.#version;
+  }
+
+  get defaultBranch(): string {
+    return DEFAULT_BRANCH;
+  }
+
+  /** Notes the clock reading of a command; the first one anchors `Info.uptimeSecs`. */
+  noteCommand(at: number): void {
+    this.#firstCommandAt ??= at;
+  }
+
+  uptimeSecs(at: number): number {
+    return Math.max(0, Math.floor((at - (this.#firstCommandAt ?? at)) / 1e6));
+  }
+
+  /**
+   * Commits `writes` as one new version. `at` is the clock reading of the command; the
+   * timestamp is `at`, or one past the previous commit's when the clock has not moved on.
+   */
+  commit(writes: readonly Write[], at: number): Committed {
+    const version = ++this.#version;
+    const timestamp = (this.#timestamp = Math.max(Math.floor(at), this.#timestamp + 1));
+    const ops: WriteOp[] = writes.map((w) => ({
+      key: w.key,
+      version,
+      timestamp,
+      ...(w.tombstone ? { tombstone: true } : { value: w.value }),
+      ...(w.negativeZero ? { negativeZero: true } : {}),
+    }));
+    const meta: MetaOp[] = [{ name: CLOCK_META, value: { version, timestamp } }];
+    return { version, timestamp, done: this.#commits.enqueue(ops, meta) };
+  }
+
+  /** Latest live record of `key`, seeing writes that have not reached storage yet. */
+  read(key: Uint8Array): VersionedRecord | undefined {
+    const pending = this.#commits.pending(key);
+    if (pending !== undefined) return pending ?? undefined;
+    return this.store.get(key);
+  }
+
+  /** Resolves once every write enqueued so far is in storage; reads that go to storage call it first. */
+  settled(): Promise<void> {
+    return this.#commits.barrier();
+  }
+
+  async flush(): Promise<void> {
+    await this.settled();
+    await this.store.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.settled().catch(() => undefined);
+    await this.store.close();
+  }
+}

@@ -1,0 +1,50 @@
+import { TypeTag, tagPrefix } from '@stratum/core';
+import { BranchIndex } from './branches.js';
+import { Database, type DatabaseOptions } from './database.js';
+import { KvStore } from './kv.js';
+import { DATA_TAGS, Scope } from './scope.js';
+import { SpaceIndex } from './spaces.js';
+
+/** The database with its indexes and primitives: what the executor's handlers act on. */
+export class Engine {
+  readonly db: Database;
+  readonly branches: BranchIndex;
+  readonly spaces: SpaceIndex;
+  readonly kv: KvStore;
+
+  private constructor(db: Database) {
+    this.db = db;
+    this.branches = new BranchIndex(db);
+    this.spaces = new SpaceIndex(db, this.branches);
+    this.kv = new KvStore(db, this.spaces);
+  }
+
+  static async open(options: DatabaseOptions): Promise<Engine> {
+    return new Engine(await Database.open(options));
+  }
+
+  /** A checked (branch, space) for a data command. */
+  scope(branch: string, space: string): Scope {
+    return new Scope(this.branches, branch, space);
+  }
+
+  /** Live user items (KV keys, documents, cells, events, vectors) of every branch and space. */
+  async totalKeys(): Promise<number> {
+    await this.db.settled();
+    let total = 0;
+    for (const branch of await this.branches.list()) {
+      for (const space of await this.spaces.list(branch)) {
+        for (const tag of DATA_TAGS) {
+          if (tag === TypeTag.VectorConfig) continue;
+          total += await this.db.store.count(tagPrefix(branch, space, tag));
+        }
+      }
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+

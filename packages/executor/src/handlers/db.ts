@@ -1,0 +1,20 @@
+import type { HandlerMap } from '../handler.js';
+import { ENGINE_VERSION } from '../version.js';
+
+export const dbHandlers = {
+  Ping: async () => ({ type: 'Pong', version: ENGINE_VERSION }),
+  Info: async ({ engine, at }) => {
+    const branches = await engine.branches.list();
+    return {
+      type: 'DatabaseInfo',
+      value: {
+        version: ENGINE_VERSION,
+        durability: engine.db.durability,
+        uptimeSecs: engine.db.uptimeSecs(at),
+        branchCount: branches.length,
+        spaceCount: await engine.spaces.countAll(branches),
+        totalKeys: await engine.totalKeys(),
+      },
+    };
+  },
+} satisfies HandlerMap<'Ping' | 'Info'>;

@@ -1,0 +1,14 @@
+import type { CommandType } from '../commands/index.js';
+import type { HandlerMap } from '../handler.js';
+import { dbHandlers } from './db.js';
+import { kvHandlers } from './kv.js';
+import { notImplementedHandlers } from './not-implemented.js';
+import { spaceHandlers } from './space.js';
+
+/** Every command's handler; the type makes a forgotten command a compile error. */
+export const handlers: HandlerMap<CommandType> = {
+  ...kvHandlers,
+  ...spaceHandlers,
+  ...dbHandlers,
+  ...notImplementedHandlers,
+};

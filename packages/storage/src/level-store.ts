@@ -1,0 +1,273 @@
+import { mkdir } from 'node:fs/promises';
+import { ClassicLevel } from 'classic-level';
+import { StratumError, err } from '@stratum/core';
+import {
+  FLUSH_KEY,
+  HISTORY,
+  LATEST,
+  META,
+  type Range,
+  historyKey,
+  historyRange,
+  keyOfHistory,
+  prefixRange,
+  spaced,
+} from './level-layout.js';
+import {
+  decodeRecord,
+  decodeValue,
+  encodeMeta,
+  encodeRecord,
+  isDeletion,
+  recordIsTombstone,
+  recordTimestamp,
+} from './record-codec.js';
+import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
+
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+
+/** How many entries one native call hands back while walking a range. */
+const CHUNK = 1000;
+/** getAsOf usually stops within the newest few versions, so it reads in small steps. */
+const AS_OF_CHUNK = 16;
+
+/**
+ * The durable Store: one LevelDB database (see `level-layout.ts` for the keyspaces).
+ *
+ * Point reads use `getSync` on the latest keyspace, so they never wait on the thread pool.
+ * Meta entries are few and small; they are read once at open and then served from memory.
+ * Each `write` is one LevelDB batch; two writes in flight at once may land in either order, so
+ * callers that need version order keep one in flight (the engine's group commit does).
+ */
+export class LevelStore implements Store {
+  readonly kind = 'level' as const;
+  readonly #db: Db;
+  readonly #meta: Map<string, unknown>;
+  #closed = false;
+
+  private constructor(db: Db, meta: Map<string, unknown>) {
+    this.#db = db;
+    this.#meta = meta;
+  }
+
+  /**
+   * Opens (creating if needed) the database in `dir`. Fails with `Io` when another process
+   * holds the database or the directory cannot be used.
+   */
+  static async open(dir: string): Promise<LevelStore> {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw err.io(`cannot create database directory ${dir}: ${(e as Error).message}`, e);
+    }
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    try {
+      await db.open();
+    } catch (e) {
+      throw openError(dir, e);
+    }
+    try {
+      return new LevelStore(db, await loadMeta(db));
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw asIo('cannot read metadata', e);
+    }
+  }
+
+  get(key: Uint8Array): VersionedRecord | undefined {
+    this.#assertOpen();
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = this.#db.getSync(spaced(LATEST, key));
+    } catch (e) {
+      throw asIo('read failed', e);
+    }
+    return bytes === undefined ? undefined : decodeRecord(bytes);
+  }
+
+  async getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined> {
+    this.#assertOpen();
+    // Versions are sorted oldest first, so walking backwards finds the newest match first.
+    const it = this.#db.iterator({ ...historyRange(key), reverse: true });
+    try {
+      for (;;) {
+        const entries = await it.nextv(AS_OF_CHUNK);
+        if (entries.length === 0) return undefined;
+        for (const [, bytes] of entries) if (recordTimestamp(bytes) <= ts) return decodeRecord(bytes);
+      }
+    } catch (e) {
+      throw asIo('read failed', e);
+    } finally {
+      await it.close().catch(() => undefined);
+    }
+  }
+
+  async history(key: Uint8Array, limit?: number): Promise<VersionedRecord[]> {
+    this.#assertOpen();
+    if (limit !== undefined && limit <= 0) return [];
+    const entries = await this.#all({ ...historyRange(key), reverse: true, limit: limit ?? -1 });
+    return entries.map(([, bytes]) => decodeRecord(bytes));
+  }
+
+  async scan(prefix: Uint8Array, options: ScanOptions = {}): Promise<ScanEntry[]> {
+    this.#assertOpen();
+    const { after, limit } = options;
+    if (limit !== undefined && limit <= 0) return [];
+    // The latest keyspace holds live records only, so the limit can go to LevelDB as is.
+    const entries = await this.#all({ ...prefixRange(LATEST, prefix, after), limit: limit ?? -1 });
+    return entries.map(([key, bytes]) => [key.subarray(1), decodeRecord(bytes)] as const);
+  }
+
+  async scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]> {
+    this.#assertOpen();
+    const out: ScanEntry[] = [];
+    let current: Uint8Array | undefined;
+    let chosen: Uint8Array | undefined;
+    const settle = (): void => {
+      if (current !== undefined && chosen !== undefined && !recordIsTombstone(chosen)) {
+        out.push([current, decodeRecord(chosen)]);
+      }
+    };
+    await this.#walk(prefixRange(HISTORY, prefix), (hkey, bytes) => {
+      const key = keyOfHistory(hkey);
+      // A prefix that continues some key with 0x00 would match that key's versions; skip them.
+      if (key.length < prefix.length) return;
+      if (current === undefined || Buffer.compare(key, current) !== 0) {
+        settle();
+        current = key;
+        chosen = undefined;
+      }
+      // Oldest first: the last version at or before `ts` is the newest one.
+      if (recordTimestamp(bytes) <= ts) chosen = bytes;
+    });
+    settle();
+    return out;
+  }
+
+  async count(prefix: Uint8Array): Promise<number> {
+    this.#assertOpen();
+    let n = 0;
+    await this.#walk(prefixRange(LATEST, prefix), () => {
+      n++;
+    });
+    return n;
+  }
+
+  async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: { sync: boolean }): Promise<void> {
+    this.#assertOpen();
+    const batch: BatchOp[] = [];
+    for (const op of ops) {
+      const record = encodeRecord(op);
+      batch.push({ type: 'put', key: historyKey(op.key, op.version), value: record });
+      const latest = spaced(LATEST, op.key);
+      batch.push(isDeletion(op) ? { type: 'del', key: latest } : { type: 'put', key: latest, value: record });
+    }
+    const entries = encodeMeta(meta);
+    for (const { name, bytes } of entries) {
+      const key = spaced(META, Buffer.from(name, 'utf8'));
+      batch.push(bytes === undefined ? { type: 'del', key } : { type: 'put', key, value: bytes });
+    }
+    if (batch.length === 0) return;
+    try {
+      await this.#db.batch(batch, { sync: options.sync });
+    } catch (e) {
+      throw asIo('write failed', e);
+    }
+    for (const { name, value } of entries) {
+      if (value === undefined) this.#meta.delete(name);
+      else this.#meta.set(name, value);
+    }
+  }
+
+  /** The cached entry; callers must treat it as read-only. */
+  getMeta(name: string): unknown {
+    this.#assertOpen();
+    return this.#meta.get(name);
+  }
+
+  async flush(): Promise<void> {
+    this.#assertOpen();
+    try {
+      // Syncing one write syncs the whole log, and with it every write acknowledged before.
+      await this.#db.del(FLUSH_KEY, { sync: true });
+    } catch (e) {
+      throw asIo('flush failed', e);
+    }
+  }
+
+  /** Closes the database; closing twice is a no-op. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#db.close();
+    } catch (e) {
+      throw asIo('close failed', e);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  async #all(options: Range & { reverse?: boolean; limit: number }): Promise<Array<[Uint8Array, Uint8Array]>> {
+    try {
+      return await this.#db.iterator(options).all();
+    } catch (e) {
+      throw asIo('read failed', e);
+    }
+  }
+
+  /** Visits every entry of `range` in order, reading in chunks. */
+  async #walk(range: Range, visit: (key: Uint8Array, value: Uint8Array) => void): Promise<void> {
+    const it = this.#db.iterator(range);
+    try {
+      for (;;) {
+        const entries = await it.nextv(CHUNK);
+        if (entries.length === 0) return;
+        for (const [key, value] of entries) visit(key, value);
+      }
+    } catch (e) {
+      throw asIo('read failed', e);
+    } finally {
+      await it.close().catch(() => undefined);
+    }
+  }
+}
+
+async function loadMeta(db: Db): Promise<Map<string, unknown>> {
+  const meta = new Map<string, unknown>();
+  for (const [key, value] of await db.iterator(prefixRange(META, new Uint8Array(0))).all()) {
+    meta.set(Buffer.from(key.buffer, key.byteOffset + 1, key.length - 1).toString('utf8'), decodeValue(value));
+  }
+  return meta;
+}
+
+function closedError(): StratumError {
+  return err.io('database is closed');
+}
+
+/** Wraps a backend failure once, here; StratumErrors (closed, corrupt payload) pass through. */
+function asIo(action: string, e: unknown): StratumError {
+  if (e instanceof StratumError) return e;
+  if (isClosedLevel(e)) return closedError();
+  return err.io(`${action}: ${(e as Error).message}`, e);
+}
+
+function isClosedLevel(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
+}
+
+function openError(dir: string, e: unknown): StratumError {
+  // classic-level reports the root cause (LEVEL_LOCKED, LEVEL_CORRUPTION, ...) as `cause`.
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (cause?.code === 'LEVEL_LOCKED') {
+    const reason = 'database is in use by another process';
+    return new StratumError('Io', `I/O error: ${reason}`, { reason, path: dir }, { cause: e });
+  }
+  const detail = typeof cause?.message === 'string' ? cause.message : (e as Error).message;
+  const reason = `cannot open database: ${detail}`;
+  return new StratumError('Io', `I/O error: ${reason}`, { reason, path: dir }, { cause: e });
+}

@@ -1,0 +1,81 @@
+/**
+ * The seam the engine sees: versioned (MVCC) records over ordered byte keys.
+ *
+ * Every write creates a version stamped with a commit version and a microsecond timestamp.
+ * The latest live version of each key answers point reads synchronously; every version
+ * (tombstones included) is kept for `asOf` reads and histories until purged.
+ *
+ * Key contract: keys are opaque bytes compared bytewise, and no stored key is another stored
+ * key followed by a 0x00 byte (the core key layout guarantees this), so a key's versions can be
+ * kept contiguously after it.
+ */
+export interface VersionedRecord {
+  /** Commit version that wrote this version. */
+  readonly version: number;
+  /** Microseconds since the Unix epoch. */
+  readonly timestamp: number;
+  /** True for a deletion marker; `value` is then `null`. */
+  readonly tombstone: boolean;
+  /** The decoded payload (any cbor-encodable JS value: Value, records of the engine). */
+  readonly value: unknown;
+}
+
+export interface WriteOp {
+  readonly key: Uint8Array;
+  readonly version: number;
+  readonly timestamp: number;
+  /** Absent or true-tombstone: a deletion. */
+  readonly tombstone?: boolean;
+  readonly value?: unknown;
+  /** The payload holds a negative zero somewhere; the codec must keep its sign. */
+  readonly negativeZero?: boolean;
+}
+
+/** A small named record outside the versioned keyspace (clock, counters, registry metadata). */
+export interface MetaOp {
+  readonly name: string;
+  /** `undefined` removes the entry. */
+  readonly value: unknown;
+}
+
+export interface ScanOptions {
+  /** Start strictly after this full key (a cursor). */
+  readonly after?: Uint8Array;
+  /** At most this many live entries. */
+  readonly limit?: number;
+}
+
+export type ScanEntry = readonly [key: Uint8Array, record: VersionedRecord];
+
+export interface Store {
+  readonly kind: 'level' | 'memory';
+
+  /** Latest live version of `key`, or undefined if absent or deleted. Synchronous by design. */
+  get(key: Uint8Array): VersionedRecord | undefined;
+
+  /** Newest version of `key` with `timestamp <= ts` (possibly a tombstone), or undefined. */
+  getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined>;
+
+  /** Every version of `key`, newest first, tombstones included; at most `limit`. */
+  history(key: Uint8Array, limit?: number): Promise<VersionedRecord[]>;
+
+  /** Latest live versions of keys starting with `prefix`, ascending byte order. */
+  scan(prefix: Uint8Array, options?: ScanOptions): Promise<ScanEntry[]>;
+
+  /** Keys starting with `prefix` whose newest version with `timestamp <= ts` is live, ascending. */
+  scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]>;
+
+  /** Number of live keys starting with `prefix`. */
+  count(prefix: Uint8Array): Promise<number>;
+
+  /** Applies every op and meta op atomically; `sync` asks the backend to reach stable storage. */
+  write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: { sync: boolean }): Promise<void>;
+
+  /** A meta entry, or undefined. Synchronous. */
+  getMeta(name: string): unknown;
+
+  /** Makes every acknowledged write durable. */
+  flush(): Promise<void>;
+
+  close(): Promise<void>;
+}
