@@ -11,6 +11,7 @@ export default defineConfig({
       '@stratum/durability': pkg('durability'),
       '@stratum/engine': pkg('engine'),
       '@stratum/executor': pkg('executor'),
+      '@stratum/cli': pkg('cli'),
     },
   },
   test: {

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CODES, type ErrorCode } from '@stratum/core';
-import { DistanceMetric, StrictObject, U64, ValueField, describe } from './commands/common.js';
+import { DistanceMetric, StrictObject, U64, ValueField, withDescription } from './commands/common.js';
 
 export const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
 
@@ -72,7 +72,7 @@ export const CollectionInfo = StrictObject(
   {
     name: Type.String({ description: 'Collection name.' }),
     dimension: U64('Number of components of each vector.'),
-    metric: describe(DistanceMetric, 'Similarity metric of the collection.'),
+    metric: withDescription(DistanceMetric, 'Similarity metric of the collection.'),
     count: U64('Number of live vectors.'),
     indexType: Type.Optional(Type.String({ description: 'Kind of index, when it is loaded.' })),
     memoryBytes: Type.Optional(U64('Memory used by the index, when it is loaded.')),

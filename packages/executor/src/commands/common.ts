@@ -45,7 +45,7 @@ export function command<T extends string, P extends TProperties>(
 }
 
 /** The same schema with another description (symbols such as TypeBox's Kind are kept by the spread). */
-export function describe<T extends TSchema>(schema: T, description: string): T {
+export function withDescription<T extends TSchema>(schema: T, description: string): T {
   return { ...schema, description };
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AsOf, BranchField, DistanceMetric, MetadataFilter, SpaceField, StrictObject, U64, ValueField, command, describe } from './common.js';
+import { AsOf, BranchField, DistanceMetric, MetadataFilter, SpaceField, StrictObject, U64, ValueField, command, withDescription } from './common.js';
 
 const Collection = Type.String({
   description: 'The collection name: 1 to 256 bytes, no "/" or NUL, not starting with "_".',
@@ -118,7 +118,7 @@ export const VectorSearch = command(
     filter: Type.Optional(
       Type.Array(MetadataFilter, { description: 'Conditions on metadata, all of which must hold; no filtering when absent or empty.' }),
     ),
-    metric: Type.Optional(describe(DistanceMetric, 'If given, must equal the collection’s metric.')),
+    metric: Type.Optional(withDescription(DistanceMetric, 'If given, must equal the collection’s metric.')),
     asOf: AsOf,
   },
 );

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { demo } from '../src/demo.js';
+
+describe('examples', () => {
+  it('the demo stores and reads data in several spaces, across a restart', async () => {
+    const lines: string[] = [];
+    await demo((l) => lines.push(l));
+    const text = lines.join('\n');
+    expect(text).toContain('spaces: conversations, default, tool-results');
+    expect(text).toContain('conversations holds: msg_001, msg_002');
+    expect(text).toContain('weather:paris has 2 versions');
+    expect(text).toContain('as of the first write it was: {"tempC":18,"sky":"cloudy"}');
+    expect(text).toContain('after a restart, conversations/msg_001 = {"role":"user","text":"What is the weather in Paris?"}');
+    expect(text).toMatch(/tool-results: 1 key\(s\)/);
+  });
+});
