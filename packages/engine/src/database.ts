@@ -1,6 +1,6 @@
 import { DEFAULT_BRANCH, systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
-import type { MetaOp, Store, VersionedRecord, WriteOp } from '@stratum/storage';
+import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 import { GroupCommit } from './group-commit.js';
 import { randomIds, seededIds } from './ids.js';
 
@@ -102,13 +102,12 @@ export class Database {
   commit(writes: readonly Write[], at: number): Committed {
     const version = ++this.#version;
     const timestamp = (this.#timestamp = Math.max(Math.floor(at), this.#timestamp + 1));
-    const ops: WriteOp[] = writes.map((w) => ({
-      key: w.key,
-      version,
-      timestamp,
-      ...(w.tombstone ? { tombstone: true } : { value: w.value }),
-      ...(w.negativeZero ? { negativeZero: true } : {}),
-    }));
+    // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
+    const ops: WriteOp[] = writes.map((w) =>
+      w.tombstone
+        ? { key: w.key, version, timestamp, tombstone: true }
+        : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) },
+    );
     const meta: MetaOp[] = [{ name: CLOCK_META, value: { version, timestamp } }];
     return { version, timestamp, done: this.#commits.enqueue(ops, meta) };
   }

@@ -1,5 +1,5 @@
 import { err, isStratumError } from '@stratum/core';
-import type { MetaOp, Store, VersionedRecord, WriteOp } from '@stratum/storage';
+import { decodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 
 interface Batch {
   ops: WriteOp[];
@@ -33,7 +33,7 @@ export class GroupCommit {
   #open: Batch | undefined;
   #inFlight: Promise<void> | undefined;
   #last: Promise<void> = Promise.resolve();
-  readonly #overlay = new Map<string, { record: VersionedRecord | undefined; batch: Batch }>();
+  readonly #overlay = new Map<string, { op: WriteOp; batch: Batch }>();
 
   constructor(store: Store, sync: boolean) {
     this.#store = store;
@@ -52,10 +52,7 @@ export class GroupCommit {
     }
     for (const op of ops) {
       batch.ops.push(op);
-      const record: VersionedRecord | undefined = op.tombstone
-        ? undefined
-        : { version: op.version, timestamp: op.timestamp, tombstone: false, value: op.value };
-      this.#overlay.set(Buffer.from(op.key).toString('latin1'), { record, batch });
+      this.#overlay.set(Buffer.from(op.key).toString('latin1'), { op, batch });
     }
     for (const m of meta) batch.meta.push(m);
     return batch.done;
@@ -66,7 +63,11 @@ export class GroupCommit {
     if (this.#overlay.size === 0) return undefined;
     const hit = this.#overlay.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1'));
     if (hit === undefined) return undefined;
-    return hit.record ?? null;
+    const { op } = hit;
+    if (op.tombstone === true) return null;
+    // Decoded per read so no reader shares an object with the writer or with another reader.
+    const value = op.payload === undefined ? op.value : decodeValue(op.payload);
+    return { version: op.version, timestamp: op.timestamp, tombstone: false, value };
   }
 
   /** Seals the open batch and resolves once every write enqueued so far is stored. */

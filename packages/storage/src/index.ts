@@ -5,6 +5,7 @@ import type { Store } from './store.js';
 export type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
 export { LevelStore } from './level-store.js';
 export { MemoryStore } from './memory-store.js';
+export { encodeValue, decodeValue } from './record-codec.js';
 
 /** Where a store keeps its data: a directory on disk, or memory only (`cache` mode). */
 export type StoreOptions = { readonly dir: string } | { readonly memory: true };

@@ -1,5 +1,5 @@
 import { err } from '@stratum/core';
-import { decodeValue, encodeMeta, encodeValue, isDeletion } from './record-codec.js';
+import { decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
 import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
@@ -96,7 +96,7 @@ export class MemoryStore implements Store {
     const payloads: Array<Buffer | undefined> = new Array(ops.length);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as WriteOp;
-      payloads[i] = isDeletion(op) ? undefined : encodeValue(op.value, op.negativeZero === true);
+      payloads[i] = isDeletion(op) ? undefined : payloadOf(op);
     }
     const entries = encodeMeta(meta);
     for (let i = 0; i < ops.length; i++) {

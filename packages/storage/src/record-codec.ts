@@ -66,13 +66,20 @@ export function decodeValue(payload: Uint8Array): unknown {
  * never `undefined`; `null` is a value).
  */
 export function isDeletion(op: WriteOp): boolean {
-  return op.tombstone === true || op.value === undefined;
+  return op.tombstone === true || (op.value === undefined && op.payload === undefined);
+}
+
+/** The encoded payload of a live write. */
+export function payloadOf(op: WriteOp): Buffer {
+  const p = op.payload;
+  if (p === undefined) return encodeValue(op.value, op.negativeZero === true);
+  return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 }
 
 /** Encodes one write (header and payload) into a freshly allocated record. */
 export function encodeRecord(op: WriteOp): Buffer {
   const tombstone = isDeletion(op);
-  const payload = tombstone ? undefined : encodeValue(op.value, op.negativeZero === true);
+  const payload = tombstone ? undefined : payloadOf(op);
   const out = Buffer.allocUnsafe(HEADER_SIZE + (payload === undefined ? 0 : payload.length));
   out[0] = tombstone ? FLAG_TOMBSTONE : 0;
   writeU64(out, 1, op.version);

@@ -29,6 +29,12 @@ export interface WriteOp {
   readonly value?: unknown;
   /** The payload holds a negative zero somewhere; the codec must keep its sign. */
   readonly negativeZero?: boolean;
+  /**
+   * The payload already encoded with `encodeValue`; takes the place of `value`. Writers that
+   * queue a write before storing it encode early so later changes to the caller's object
+   * cannot leak into the stored value.
+   */
+  readonly payload?: Uint8Array;
 }
 
 /** A small named record outside the versioned keyspace (clock, counters, registry metadata). */
