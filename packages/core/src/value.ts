@@ -85,6 +85,8 @@ function walk(v: Value, depth: number, path: string, scan: ValueScan): void {
   const keys = Object.keys(v);
   if (keys.length > LIMITS.containerEntries) throw err.capacity('value_too_large', LIMITS.containerEntries, keys.length, { path });
   for (const k of keys) {
+    // The record codec cannot keep this key (decoders rename it to block prototype pollution).
+    if (k === '__proto__') throw err.invalidInput("Object key '__proto__' is not supported", { path });
     if (k.length * 3 > LIMITS.stringBytes && utf8Length(k) > LIMITS.stringBytes)
       throw err.capacity('value_too_large', LIMITS.stringBytes, utf8Length(k), { path });
     walk(v[k] as Value, depth + 1, path, scan);
