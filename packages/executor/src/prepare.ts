@@ -155,7 +155,8 @@ export function decodeObject(plan: ObjectPlan, x: Obj, path: string, mode: Value
     if (!(p.key in x)) continue;
     const v = x[p.key];
     const nv = decode(p.child as Plan, v, path + p.pointer, mode);
-    if (nv !== v) {
+    // Object.is: decoding turns a -0 literal into Int 0, a change `!==` does not see.
+    if (!Object.is(nv, v)) {
       if (out === x && !own) out = { ...x };
       out[p.key] = nv;
     }
@@ -177,7 +178,7 @@ function decode(plan: Plan, x: unknown, path: string, mode: ValueMode): unknown 
       for (let i = 0; i < arr.length; i++) {
         const v = arr[i];
         const nv = decode(plan.item, v, `${path}/${i}`, mode);
-        if (nv !== v) {
+        if (!Object.is(nv, v)) {
           if (out === arr) out = arr.slice();
           out[i] = nv;
         }
