@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,42 +52,32 @@ export function keys(tag: string, n: number): string[] {
   return out;
 }
 
-export interface DuelSide {
+export interface Side {
+  readonly name: string;
   /** Runs one round over `keys`; its rate is keys.length per elapsed second. */
   readonly run: (keys: string[]) => Promise<void> | void;
 }
 
-export interface DuelResult {
-  readonly stratum: number;
-  readonly raw: number;
-  readonly stratumRounds: readonly number[];
-  readonly rawRounds: readonly number[];
-}
-
 /**
- * Measures two sides over the same workload: one warm-up round each, then rounds alternating
- * raw and Stratum so drift in the machine (page cache, compaction, thermal) hits both alike.
- * Reports the median round of each side.
+ * Measures several sides over the same workload: one warm-up round each, then rounds taking the
+ * sides in turn so drift in the machine (page cache, compaction, heat) hits all of them alike.
+ * Returns the median round of each side, in the order given.
  */
-export async function duel(
+export async function compare<const S extends readonly Side[]>(
   label: string,
   opts: { readonly ops: number; readonly warmup: number; readonly rounds: number },
-  stratum: DuelSide,
-  raw: DuelSide,
-): Promise<DuelResult> {
-  await raw.run(keys(`${label}-raw-warm`, opts.warmup));
-  await stratum.run(keys(`${label}-warm`, opts.warmup));
-  const rawRounds: number[] = [];
-  const stratumRounds: number[] = [];
+  sides: S,
+): Promise<{ -readonly [K in keyof S]: number }> {
+  for (const side of sides) await side.run(keys(`${label}-${side.name}-warm`, opts.warmup));
+  const rounds: number[][] = sides.map(() => []);
   for (let r = 0; r < opts.rounds; r++) {
-    const rk = keys(`${label}-raw-${r}`, opts.ops);
-    rawRounds.push(await rate(opts.ops, () => raw.run(rk)));
-    const sk = keys(`${label}-${r}`, opts.ops);
-    stratumRounds.push(await rate(opts.ops, () => stratum.run(sk)));
+    for (const [i, side] of sides.entries()) {
+      const k = keys(`${label}-${side.name}-${r}`, opts.ops);
+      (rounds[i] as number[]).push(await rate(opts.ops, () => side.run(k)));
+    }
   }
-  const result = { stratum: median(stratumRounds), raw: median(rawRounds), stratumRounds, rawRounds };
-  log(`${label}: stratum ${fmtRounds(stratumRounds)} | raw ${fmtRounds(rawRounds)}`);
-  return result;
+  log(`${label}: ${sides.map((s, i) => `${s.name} ${fmtRounds(rounds[i] as number[])}`).join(' | ')}`);
+  return rounds.map(median) as { -readonly [K in keyof S]: number };
 }
 
 /** Runs `work` over `items` with `width` of them in flight at once, in consecutive waves. */
@@ -111,6 +102,12 @@ export async function tempDir(label: string): Promise<string> {
 
 export async function removeTempDirs(): Promise<void> {
   await Promise.all([...dirs].map((d) => rm(d, { recursive: true, force: true })));
+  dirs.clear();
+}
+
+/** For an interrupted run, which has no time left to wait on promises. */
+export function removeTempDirsNow(): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs.clear();
 }
 

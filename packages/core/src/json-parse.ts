@@ -1,8 +1,8 @@
 import { err } from './errors.js';
 
-// A run of 16 digits is the shortest text that can hold an integer beyond ±2^53
-// (9007199254740992 has 16 digits); anything shorter is exact in a double.
-const RISKY_DIGITS = /\d{16}/;
+// Only an integer of 17+ digits, or of 16 digits starting with 9, can lie beyond ±2^53
+// (9007199254740992). Microsecond timestamps (16 digits, starting with 1) stay on the fast path.
+const RISKY_DIGITS = /\d{17}|9\d{15}/;
 
 /**
  * Parses one JSON text without losing integers: an integer literal outside `Number.isSafeInteger`

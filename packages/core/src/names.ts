@@ -11,7 +11,11 @@ const SPACE_NAME = /^[a-z][a-z0-9_-]*$/;
 /** The reason a space name is refused, or undefined when it is valid (the seed's rules, in its order). */
 export function spaceNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Space name cannot be empty';
-  if (name.length > LIMITS.spaceNameLength) return `Space name cannot exceed ${LIMITS.spaceNameLength} characters`;
+  // The limit counts UTF-8 bytes (a UTF-16 unit is at most 3), so a short name of non-ASCII
+  // letters is refused for its length before its characters.
+  const max = LIMITS.spaceNameLength;
+  if (name.length > max || (name.length > max / 3 && Buffer.byteLength(name, 'utf8') > max))
+    return `Space name cannot exceed ${max} characters`;
   const c = name.charCodeAt(0);
   if (c < 0x61 || c > 0x7a) return 'Space name must start with a lowercase letter';
   if (!SPACE_NAME.test(name)) return 'Space name can only contain lowercase letters, digits, hyphens, and underscores';
@@ -19,6 +23,7 @@ export function spaceNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Throws `InvalidInput` (`details.space`) when {@link spaceNameProblem} finds a problem. */
 export function validateSpaceName(name: string): void {
   const problem = spaceNameProblem(name);
   if (problem !== undefined) throw err.invalidInput(problem, { space: name });
@@ -26,10 +31,14 @@ export function validateSpaceName(name: string): void {
 
 // Control characters: C0, DEL and C1.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Unicode White_Space, the set Rust's `str::trim` strips. String.prototype.trim differs: it also
+// strips U+FEFF and keeps U+0085.
+const WHITESPACE_ONLY = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
+/** The reason a branch name is refused, or undefined when it is valid (reference §3.6, in its order). */
 export function branchNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Branch name must not be empty';
-  if (name.trim().length === 0) return 'Branch name must not be whitespace-only';
+  if (WHITESPACE_ONLY.test(name)) return 'Branch name must not be whitespace-only';
   if (name.includes('\u0000')) return 'Branch name must not contain NUL bytes';
   if (CONTROL.test(name)) return 'Branch name must not contain control characters';
   if (Buffer.byteLength(name, 'utf8') > LIMITS.branchNameBytes)
@@ -37,6 +46,7 @@ export function branchNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Throws `InvalidInput` (`details.branch`) when {@link branchNameProblem} finds a problem. */
 export function validateBranchName(name: string): void {
   const problem = branchNameProblem(name);
   if (problem !== undefined) throw err.invalidInput(problem, { branch: name });

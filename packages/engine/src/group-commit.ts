@@ -3,7 +3,10 @@ import { decodeValue, type MetaOp, type Store, type VersionedRecord, type WriteO
 
 interface Batch {
   ops: WriteOp[];
-  meta: MetaOp[];
+  /** The overlay key of each op, computed once. */
+  keys: string[];
+  /** Meta entries by name: later commits of a batch overwrite earlier ones (the clock). */
+  meta: Map<string, unknown>;
   done: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -18,20 +21,27 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (every caller gone) must not crash the process on failure.
   done.catch(() => undefined);
-  return { ops: [], meta: [], done, resolve, reject };
+  return { ops: [], keys: [], meta: new Map(), done, resolve, reject };
 }
 
+/** Keys as latin1 strings: one char per byte, so Map lookups compare bytes exactly. */
+const latin1 = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+
 /**
- * Group commit: every write enqueued during one turn of the event loop goes to storage in one
- * atomic batch, one batch in flight at a time so batches land in version order. Until its batch
- * lands, a write is visible to point reads through the overlay, so a pipelined read that follows
- * a write sees it.
+ * Group commit: writes queue into an open batch; when no batch is being written, the open one
+ * goes to storage once the current run of synchronous code and microtasks is over, and while one
+ * is being written, everything arriving meanwhile waits and goes next as one batch. One batch is
+ * in flight at a time, so batches land in version order. Until its batch lands, a write is
+ * visible to point reads through the overlay, so a pipelined read that follows a write sees it.
  */
 export class GroupCommit {
   readonly #store: Store;
   readonly #sync: boolean;
   #open: Batch | undefined;
-  #inFlight: Promise<void> | undefined;
+  /** Batches sealed by a barrier, waiting their turn; later writes open a new batch. */
+  readonly #waiting: Batch[] = [];
+  #inFlight = false;
+  #kickQueued = false;
   #last: Promise<void> = Promise.resolve();
   readonly #overlay = new Map<string, { op: WriteOp; batch: Batch }>();
 
@@ -46,22 +56,23 @@ export class GroupCommit {
     if (batch === undefined) {
       batch = newBatch();
       this.#open = batch;
-      const sealed = batch;
-      this.#last = sealed.done;
-      setImmediate(() => this.#seal(sealed));
+      this.#last = batch.done;
+      this.#queueKick();
     }
     for (const op of ops) {
+      const k = latin1(op.key);
       batch.ops.push(op);
-      this.#overlay.set(Buffer.from(op.key).toString('latin1'), { op, batch });
+      batch.keys.push(k);
+      this.#overlay.set(k, { op, batch });
     }
-    for (const m of meta) batch.meta.push(m);
+    for (const m of meta) batch.meta.set(m.name, m.value);
     return batch.done;
   }
 
   /** The latest record of `key` still waiting for storage: a record, `null` for a pending delete, or undefined. */
   pending(key: Uint8Array): VersionedRecord | null | undefined {
     if (this.#overlay.size === 0) return undefined;
-    const hit = this.#overlay.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1'));
+    const hit = this.#overlay.get(latin1(key));
     if (hit === undefined) return undefined;
     const { op } = hit;
     if (op.tombstone === true) return null;
@@ -70,37 +81,57 @@ export class GroupCommit {
     return { version: op.version, timestamp: op.timestamp, tombstone: false, value };
   }
 
-  /** Seals the open batch and resolves once every write enqueued so far is stored. */
+  /**
+   * Resolves once every write enqueued so far is stored. Writes enqueued after this call go to
+   * a later batch, so a reader that awaits it and then reads storage sees exactly the writes
+   * made before it.
+   */
   barrier(): Promise<void> {
-    const open = this.#open;
-    if (open !== undefined) this.#seal(open);
+    if (this.#open !== undefined) {
+      this.#waiting.push(this.#open);
+      this.#open = undefined;
+      this.#kick();
+    }
     return this.#last;
   }
 
   get idle(): boolean {
-    return this.#open === undefined && this.#inFlight === undefined;
+    return this.#open === undefined && this.#waiting.length === 0 && !this.#inFlight;
   }
 
-  #seal(batch: Batch): void {
-    if (this.#open !== batch) return;
-    this.#open = undefined;
-    const previous = this.#inFlight ?? Promise.resolve();
-    const run = previous.then(() => this.#write(batch));
-    this.#inFlight = run;
-    void run.then(() => {
-      if (this.#inFlight === run) this.#inFlight = undefined;
+  #queueKick(): void {
+    if (this.#kickQueued || this.#inFlight) return;
+    this.#kickQueued = true;
+    queueMicrotask(() => {
+      this.#kickQueued = false;
+      this.#kick();
+    });
+  }
+
+  #kick(): void {
+    if (this.#inFlight) return;
+    let batch = this.#waiting.shift();
+    if (batch === undefined) {
+      batch = this.#open;
+      this.#open = undefined;
+    }
+    if (batch === undefined) return;
+    this.#inFlight = true;
+    void this.#write(batch).then(() => {
+      this.#inFlight = false;
+      // One more microtask hop: readers released by this batch take their storage snapshot first.
+      if (this.#open !== undefined || this.#waiting.length > 0) this.#queueKick();
     });
   }
 
   async #write(batch: Batch): Promise<void> {
     try {
-      await this.#store.write(batch.ops, batch.meta, { sync: this.#sync });
+      await this.#store.write(batch.ops, [...batch.meta].map(([name, value]) => ({ name, value })), { sync: this.#sync });
       batch.resolve();
     } catch (e) {
       batch.reject(isStratumError(e) ? e : err.io(e instanceof Error ? e.message : String(e), e));
     } finally {
-      for (const op of batch.ops) {
-        const k = Buffer.from(op.key).toString('latin1');
+      for (const k of batch.keys) {
         if (this.#overlay.get(k)?.batch === batch) this.#overlay.delete(k);
       }
     }

@@ -20,14 +20,14 @@ export interface Defaults {
 /**
  * Fills `branch` and `space` from the session's defaults, only for the fields that say where a
  * command acts (the meta table's `scope`); an empty string is a value, not an absence.
+ * Fills them in place: commands reach it as the fresh copies `parseRequest` and `checkCommand`
+ * return, and copying every command again costs a hot path more than anything else it does.
  */
 export function resolveDefaults<C extends Command>(cmd: C, defaults: Defaults): Resolved<C> {
   const scope = COMMAND_META[cmd.type].scope;
   if (scope === 'none') return cmd as Resolved<C>;
-  const c = cmd as C & { branch?: string; space?: string };
-  if (scope === 'data') {
-    if (c.branch !== undefined && c.space !== undefined) return cmd as Resolved<C>;
-    return { ...cmd, branch: c.branch ?? defaults.branch, space: c.space ?? defaults.space } as Resolved<C>;
-  }
-  return (c.branch !== undefined ? cmd : { ...cmd, branch: defaults.branch }) as Resolved<C>;
+  const c = cmd as { branch?: string; space?: string };
+  c.branch ??= defaults.branch;
+  if (scope === 'data') c.space ??= defaults.space;
+  return cmd as Resolved<C>;
 }

@@ -25,7 +25,6 @@ import {
 import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
-type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
 /** How many entries one native call hands back while walking a range. */
 const CHUNK = 1000;
@@ -156,21 +155,27 @@ export class LevelStore implements Store {
 
   async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: { sync: boolean }): Promise<void> {
     this.#assertOpen();
-    const batch: BatchOp[] = [];
+    // A chained batch: the array form validates and copies every op again, several times slower.
+    const batch = this.#db.batch();
     for (const op of ops) {
       const record = encodeRecord(op);
-      batch.push({ type: 'put', key: historyKey(op.key, op.version), value: record });
+      batch.put(historyKey(op.key, op.version), record);
       const latest = spaced(LATEST, op.key);
-      batch.push(isDeletion(op) ? { type: 'del', key: latest } : { type: 'put', key: latest, value: record });
+      if (isDeletion(op)) batch.del(latest);
+      else batch.put(latest, record);
     }
     const entries = encodeMeta(meta);
     for (const { name, bytes } of entries) {
       const key = spaced(META, Buffer.from(name, 'utf8'));
-      batch.push(bytes === undefined ? { type: 'del', key } : { type: 'put', key, value: bytes });
+      if (bytes === undefined) batch.del(key);
+      else batch.put(key, bytes);
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      await batch.close();
+      return;
+    }
     try {
-      await this.#db.batch(batch, { sync: options.sync });
+      await batch.write({ sync: options.sync });
     } catch (e) {
       throw asIo('write failed', e);
     }
