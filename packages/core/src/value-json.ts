@@ -1,6 +1,6 @@
 import { err } from './errors.js';
 import { LIMITS } from './limits.js';
-import { I64_MAX, I64_MIN, type Value } from './value.js';
+import { I64_MAX, I64_MIN, TooDeep, type Value } from './value.js';
 
 export { parseJson } from './json-parse.js';
 export { stringifyJson, toBase64 } from './json-stringify.js';
@@ -11,8 +11,9 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * Reads a parsed JSON tree (from {@link parseJson}) in a Value position as a {@link Value}
  * (protocol §2): `{"$bytes": base64}` and `{"$f64": "NaN" | "+Inf" | "-Inf" | "-0.0"}` become bytes
  * and floats, `-0` becomes Int 0, and a bigint outside the signed 64-bit range is `InvalidInput`.
- * Nesting deeper than 128 is `ConstraintViolation` (`nesting_too_deep`), found before descending
- * further. Containers are rebuilt, never mutated. Errors carry `details.path`, the JSON pointer of
+ * Nesting deeper than 128 is not descended into: that part becomes a {@link TooDeep} marker, which
+ * {@link checkValue} reports as `ConstraintViolation` (`nesting_too_deep`) where the value is used,
+ * so one too-deep entry of a batch fails alone. Containers are rebuilt, never mutated. Errors carry `details.path`, the JSON pointer of
  * the offending value below `path`.
  */
 export function valueFromJson(x: unknown, path = ''): Value {
@@ -29,7 +30,7 @@ class Reader {
   }
 
   read(x: unknown, depth: number): Value {
-    if (depth > LIMITS.nestingDepth) throw err.capacity('nesting_too_deep', LIMITS.nestingDepth, depth, this.at(depth));
+    if (depth > LIMITS.nestingDepth) return new TooDeep(depth, this.at(depth).path) as unknown as Value;
     switch (typeof x) {
       case 'string':
       case 'boolean':

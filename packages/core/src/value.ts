@@ -29,6 +29,17 @@ export function kindOf(v: Value): ValueKind {
   }
 }
 
+/** Stands where a wire value nested deeper than the limit was cut off; never a valid Value. */
+export class TooDeep {
+  readonly depth: number;
+  /** JSON pointer of the cut-off value within its command, when known. */
+  readonly path: string | undefined;
+  constructor(depth: number, path?: string) {
+    this.depth = depth;
+    this.path = path;
+  }
+}
+
 const utf8Length = (s: string): number => (s.length < 4096 ? s.length * 3 : Buffer.byteLength(s, 'utf8'));
 
 /** What a walk of a value found that the record codec must know about. */
@@ -49,7 +60,10 @@ export function checkValue(v: Value, path = ''): ValueScan {
 }
 
 function walk(v: Value, depth: number, path: string, scan: ValueScan): void {
-  if (depth > LIMITS.nestingDepth) throw err.capacity('nesting_too_deep', LIMITS.nestingDepth, depth, { path });
+  if (depth > LIMITS.nestingDepth) {
+    const at = v instanceof TooDeep ? (v.path ?? path) : path;
+    throw err.capacity('nesting_too_deep', LIMITS.nestingDepth, depth, { path: at });
+  }
   if (v === null) return;
   switch (typeof v) {
     case 'boolean':
@@ -73,6 +87,7 @@ function walk(v: Value, depth: number, path: string, scan: ValueScan): void {
     default:
       throw err.invalidInput(`Unsupported value of type ${typeof v}`, { path });
   }
+  if (v instanceof TooDeep) throw err.capacity('nesting_too_deep', LIMITS.nestingDepth, v.depth, { path: v.path ?? path });
   if (v instanceof Uint8Array) {
     if (v.length > LIMITS.bytesLength) throw err.capacity('value_too_large', LIMITS.bytesLength, v.length, { path });
     return;

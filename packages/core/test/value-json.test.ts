@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { I64_MAX, I64_MIN, StratumError, parseJson, stringifyJson, valueEquals, valueFromJson, type Value } from '../src/index.js';
+import { I64_MAX, I64_MIN, StratumError, checkValue, parseJson, stringifyJson, valueEquals, valueFromJson, type Value } from '../src/index.js';
 import { nest, show, thrown } from './tree.js';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -96,8 +96,8 @@ describe('valueFromJson nesting limit', () => {
     ['an empty array at depth 129', nest(129, []), `/v${'/0'.repeat(129)}`],
     ['an object member at depth 129', nest(128, { k: 1 }), `/v${'/0'.repeat(128)}/k`],
     ['100000 nested arrays', nest(100_000, null), `/v${'/0'.repeat(129)}`],
-  ])('%s → ConstraintViolation nesting_too_deep', (_, x, path) => {
-    const e = thrown(() => valueFromJson(x, '/v'));
+  ])('%s → ConstraintViolation nesting_too_deep where the value is checked', (_, x, path) => {
+    const e = thrown(() => checkValue(valueFromJson(x, '/v')));
     expect(e).toBeInstanceOf(StratumError);
     expect(e.code).toBe('ConstraintViolation');
     expect(e.details).toMatchObject({ resource: 'nesting_too_deep', limit: 128, requested: 129, path });
@@ -107,7 +107,7 @@ describe('valueFromJson nesting limit', () => {
     const depth = 100_000;
     for (const text of ['['.repeat(depth) + ']'.repeat(depth), '['.repeat(depth) + '99999999999999999' + ']'.repeat(depth)]) {
       const tree = parseJson(text);
-      const e = thrown(() => valueFromJson(tree));
+      const e = thrown(() => checkValue(valueFromJson(tree)));
       expect(e).toBeInstanceOf(StratumError);
       expect(e.code).toBe('ConstraintViolation');
       expect(e.details?.['resource']).toBe('nesting_too_deep');
