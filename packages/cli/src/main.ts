@@ -5,7 +5,7 @@ import { parseJson, stringifyJson, toStratumError } from '@stratum/core';
 import { CommandLogWriter } from '@stratum/durability';
 import { generateSchemas, type Output, type Stratum } from '@stratum/executor';
 import { Command as Program, CommanderError } from 'commander';
-import { addHumanCommands } from './human.js';
+import { addHumanCommands } from './human/index.js';
 import { openFromOptions, UsageError, type GlobalOptions } from './open.js';
 import { replay } from './replay.js';
 import { serve } from './serve.js';

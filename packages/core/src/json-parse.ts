@@ -1,25 +1,52 @@
 import { err } from './errors.js';
 
-// Only an integer of 17+ digits, or of 16 digits starting with 9, can lie beyond ±2^53
-// (9007199254740992). Microsecond timestamps (16 digits, starting with 1) stay on the fast path.
-const RISKY_DIGITS = /\d{17}|9\d{15}/;
-
 /**
  * Parses one JSON text without losing integers: an integer literal outside `Number.isSafeInteger`
  * becomes a `bigint`, every other number a `number`. Duplicate keys keep the last value and
  * `__proto__` is an ordinary own key, as with `JSON.parse`. Invalid JSON → `ParseError`.
  */
 export function parseJson(text: string): unknown {
-  // JSON.parse is exact unless a 16-digit run could be a large integer; the scan is far cheaper
-  // than parsing in JS, so most texts never reach the hand-written parser.
-  if (RISKY_DIGITS.test(text)) return parseJsonLossless(text);
+  // JSON.parse first, then re-parse only if its tree holds a number of magnitude ≥ 2^53, which
+  // every integer literal outside the safe range rounds to. Scanning the text for long digit runs
+  // instead costs more (a regex over a 126-char command with a µs timestamp: parse +26% against
+  // +11% for the tree walk; 1536-float vectors: +29% against ≈0%, their 16-17 digit fractions
+  // matching the scan) and still needs the walk for precision.
+  let tree: unknown;
   try {
-    return JSON.parse(text);
+    tree = JSON.parse(text);
   } catch (e) {
     // V8's messages do not always give a position; the hand-written parser reports what and where.
     parseJsonLossless(text);
     throw err.parse(e instanceof Error ? e.message : String(e));
   }
+  return holdsHugeNumber(tree) ? parseJsonLossless(text) : tree;
+}
+
+const HUGE = 2 ** 53;
+
+/** Whether a parsed tree holds a number with magnitude ≥ 2^53. Iterative: trees may be deep. */
+function holdsHugeNumber(root: unknown): boolean {
+  if (typeof root !== 'object' || root === null) return typeof root === 'number' && (root >= HUGE || root <= -HUGE);
+  const pending: object[] = [root];
+  for (let x = pending.pop(); x !== undefined; x = pending.pop()) {
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        const v: unknown = x[i];
+        if (typeof v === 'number') {
+          if (v >= HUGE || v <= -HUGE) return true;
+        } else if (typeof v === 'object' && v !== null) pending.push(v);
+      }
+    } else {
+      const o = x as Record<string, unknown>;
+      for (const k in o) {
+        const v = o[k];
+        if (typeof v === 'number') {
+          if (v >= HUGE || v <= -HUGE) return true;
+        } else if (typeof v === 'object' && v !== null) pending.push(v);
+      }
+    }
+  }
+  return false;
 }
 
 type Container = unknown[] | Record<string, unknown>;

@@ -6,8 +6,12 @@
  */
 export const TypeTag = {
   Kv: 0x01,
+  /** One record per event; no other record of a log uses this tag, so counting it counts events. */
   Event: 0x02,
   State: 0x03,
+  /** The log's own record (next sequence) and its per-type index live apart from the events. */
+  EventMeta: 0x07,
+  EventTypeIndex: 0x08,
   Branch: 0x05,
   Space: 0x06,
   Vector: 0x10,

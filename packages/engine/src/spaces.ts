@@ -31,6 +31,7 @@ const registryPrefix = (branch: string): Buffer => tagPrefix(branch, DEFAULT_SPA
 export class SpaceIndex {
   readonly #db: Database;
   readonly #branches: BranchIndex;
+  readonly #onDelete: ((branch: string, space: string) => void)[] = [];
 
   constructor(db: Database, branches: BranchIndex) {
     this.#db = db;
@@ -102,6 +103,12 @@ export class SpaceIndex {
     const writes: Write[] = items.map(([key]) => ({ key, tombstone: true }));
     if (this.exists(branch, space)) writes.push({ key: this.#key(branch, space), tombstone: true });
     if (writes.length > 0) await this.#db.commit(writes, at).done;
+    for (const listener of this.#onDelete) listener(branch, space);
+  }
+
+  /** Registers what must forget a space when it is deleted (in-memory indexes, caches). */
+  onDelete(listener: (branch: string, space: string) => void): void {
+    this.#onDelete.push(listener);
   }
 
   /** Number of spaces across every branch, `default` of each included. */

@@ -32,6 +32,7 @@ export { parseRequest, parseCommand, checkCommand, type ParsedRequest, type Requ
 
 // JSON Schemas of the protocol.
 export { generateSchemas } from './schema-gen.js';
+import './api/index.js';
 export { Stratum, type OpenOptions, type CacheOptions } from './stratum.js';
 export { Session } from './session.js';
 export { Executor, runsAlone } from './executor.js';

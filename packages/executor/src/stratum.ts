@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { DEFAULT_BRANCH, DEFAULT_SPACE, err, systemClock, validateSpaceName, type Clock, type IdSource, type Value } from '@stratum/core';
+import { DEFAULT_BRANCH, DEFAULT_SPACE, err, systemClock, validateSpaceName, type Clock, type IdSource } from '@stratum/core';
 import type { DurabilityMode } from '@stratum/durability';
-import { Engine, type BatchItemResult, type VersionedValue } from '@stratum/engine';
+import { Engine } from '@stratum/engine';
 import { openStore } from '@stratum/storage';
 import type { OutputFor } from './command-meta.js';
 import type { Command } from './commands/index.js';
@@ -159,32 +159,6 @@ export class Stratum {
   session(): Session {
     this.#open();
     return new Session(this.#shared.executor, this.#session.defaults, this.#session.clock);
-  }
-
-  // KV family
-
-  async kvPut(key: string, value: Value): Promise<number> {
-    return (await this.execute({ type: 'KvPut', key, value })).value as number;
-  }
-
-  async kvGet(key: string, options: { asOf?: number } = {}): Promise<VersionedValue | null> {
-    return (await this.execute({ type: 'KvGet', key, ...options })).value as VersionedValue | null;
-  }
-
-  async kvDelete(key: string): Promise<boolean> {
-    return (await this.execute({ type: 'KvDelete', key })).value;
-  }
-
-  async kvList(options: { prefix?: string; cursor?: string; limit?: number; asOf?: number } = {}): Promise<string[]> {
-    return (await this.execute({ type: 'KvList', ...options })).value;
-  }
-
-  async kvBatchPut(entries: readonly { key: string; value: Value }[]): Promise<BatchItemResult[]> {
-    return (await this.execute({ type: 'KvBatchPut', entries: [...entries] })).value as BatchItemResult[];
-  }
-
-  async kvGetv(key: string, options: { asOf?: number } = {}): Promise<VersionedValue[] | null> {
-    return (await this.execute({ type: 'KvGetv', key, ...options })).value as VersionedValue[] | null;
   }
 
   /** Closes this handle; the database closes with the last handle. */
