@@ -8,6 +8,10 @@ import { serveBench } from './serve.js';
 const GROUPS: readonly (readonly [string, () => Promise<Row[]>])[] = [
   ['kvPut', kvPutBench],
   ['kvGet', kvGetBench],
+  ['state', () => import('./state.js').then((m) => m.stateBench())],
+  ['event', () => import('./event.js').then((m) => m.eventBench())],
+  ['json', () => import('./json.js').then((m) => m.jsonBench())],
+  ['vector', () => import('./vector.js').then((m) => m.vectorBench())],
   ['serve', serveBench],
   ['cache', cacheBench],
   ['replay', replayBench],

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { isPlainObject, setKey, writeJson, type Json } from './json.js';
+import { RawNumber, isPlainObject, setKey, writeJson, type Json } from './json.js';
 import type { Expectation } from './script.js';
 
 /**
@@ -44,7 +44,7 @@ export function resolve(expected: Json, actual: Json | undefined, vars: Vars): J
   return expected;
 }
 
-/** A request tree with every `{"$var": name}` replaced by the bound value. */
+/** A request tree with every `{"$var": name}` replaced by the bound value and every `{"$repeat": [text, n]}` expanded. */
 export function substitute(tree: Json, vars: Vars): Json {
   if (Array.isArray(tree)) return tree.map((x) => substitute(x, vars));
   if (!isPlainObject(tree)) return tree;
@@ -53,6 +53,16 @@ export function substitute(tree: Json, vars: Vars): Json {
     const value = vars.get(tree['$var']);
     if (value === undefined) throw new Error(`variable ${tree['$var']} is not bound by an earlier step`);
     return value;
+  }
+  // `{"$repeat": [text, times]}` builds a long string (an oversized value) that a script could not hold.
+  if (keys.length === 1 && keys[0] === '$repeat') {
+    const [text, count] = Array.isArray(tree['$repeat']) ? tree['$repeat'] : [];
+    // Request trees keep number literals as written.
+    const times = count instanceof RawNumber ? Number(count.text) : count;
+    if (typeof text !== 'string' || typeof times !== 'number' || !Number.isSafeInteger(times) || times < 0) {
+      throw new Error('$repeat takes [text, times]');
+    }
+    return text.repeat(times);
   }
   const out: Record<string, Json> = {};
   for (const k of keys) setKey(out, k, substitute(tree[k] as Json, vars));

@@ -266,7 +266,7 @@ describe('stratum serve: failed commands change nothing', () => {
         { type: 'SpaceDelete', space: 'default', force: true },
         { type: 'SpaceDelete', space: 'Bad', force: true },
         { type: 'SpaceDelete', space: 'empty', branch: 'nope' },
-        { type: 'JsonSet', key: 'doc', path: '$', value: 1 },
+        { type: 'JsonSet', key: 'doc', path: 'a..b', value: 1 },
         { type: 'BranchCreate', branch: 'feature' },
         { type: 'TxnBegin' },
         { type: 'Flush' },

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { StratumError, parseJson } from '../src/index.js';
-import { parseJsonLossless } from '../src/json-parse.js';
+import { parseJsonLossless } from '../src/json-lossless.js';
 import { show, thrown } from './tree.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -88,6 +88,8 @@ describe('parseJson structure', () => {
       expect(parse('"\\ud800"')).toBe('\ud800');
       expect(parse('"\ud800x"')).toBe('\ud800x');
       expect(parse(' \t\r\n[ ] ')).toEqual([]);
+      const long = 'x'.repeat(100);
+      expect(parse(`["${long}", "${long}\\n${long}\\"", "${long}"]`)).toEqual([long, `${long}\n${long}"`, long]);
     });
   }
 });
@@ -98,6 +100,7 @@ describe('parseJson rejects invalid JSON', () => {
     '[1', '[1 2]', '{', '[', '"abc', '"\\x"', '"\\u12"', '"\\u12g4"', '"a\tb"', '"a\nb"', '01', '-01', '1.', '.5',
     '+1', '-', '1e', '1e+', '0x10', 'tru', 'nul', 'True', '{a:1}', '{"a":1}}', '[]]', '[,1]', '{,}', '\u00a0[]',
     '[1]x', '"\\', '12345678901234567890 x',
+    `"${'a'.repeat(100)}\u0001"`, `"${'a'.repeat(100)}`, `["${'a'.repeat(100)}\\q"]`,
   ];
   for (const [name, parse] of parsers) {
     it.each(invalid)(`${name}(%j) → ParseError`, (text) => {
@@ -127,7 +130,12 @@ interface Doc {
 
 const ws = fc.constantFrom('', '', ' ', '\n', '\t', '\r\n  ');
 const anyUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 });
-const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), anyUnits, fc.constantFrom('__proto__', 'a', '1', '$bytes'));
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  anyUnits,
+  fc.constantFrom('__proto__', 'a', '1', '$bytes'),
+  fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', 'é', '\ud800'), minLength: 60, maxLength: 90 }),
+);
 const hex4 = (c: number) => c.toString(16).padStart(4, '0');
 const stringDoc = fc.tuple(text, fc.boolean()).map(([s, escapeAll]): Doc => ({
   text: escapeAll ? `"${[...Array(s.length).keys()].map((i) => `\\u${hex4(s.charCodeAt(i))}`).join('')}"` : JSON.stringify(s),

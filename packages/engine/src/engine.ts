@@ -1,9 +1,13 @@
 import { TypeTag, tagPrefix } from '@stratum/core';
 import { BranchIndex } from './branches.js';
 import { Database, type DatabaseOptions } from './database.js';
+import { EventLog } from './event.js';
+import { JsonStore } from './json.js';
 import { KvStore } from './kv.js';
 import { DATA_TAGS, Scope } from './scope.js';
 import { SpaceIndex } from './spaces.js';
+import { StateStore } from './state.js';
+import { VectorStore } from './vector/vectors.js';
 
 /** The database with its indexes and primitives: what the executor's handlers act on. */
 export class Engine {
@@ -11,12 +15,20 @@ export class Engine {
   readonly branches: BranchIndex;
   readonly spaces: SpaceIndex;
   readonly kv: KvStore;
+  readonly json: JsonStore;
+  readonly events: EventLog;
+  readonly state: StateStore;
+  readonly vectors: VectorStore;
 
   private constructor(db: Database) {
     this.db = db;
     this.branches = new BranchIndex(db);
     this.spaces = new SpaceIndex(db, this.branches);
     this.kv = new KvStore(db, this.spaces);
+    this.vectors = new VectorStore(db, this.spaces);
+    this.json = new JsonStore(db, this.spaces);
+    this.events = new EventLog(db, this.spaces);
+    this.state = new StateStore(db, this.spaces);
   }
 
   static async open(options: DatabaseOptions): Promise<Engine> {

@@ -10,6 +10,9 @@ interface Batch {
   done: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
+  /** Resolves when the batch is over, stored or failed: what readers wait for. */
+  settled: Promise<void>;
+  settle: () => void;
 }
 
 function newBatch(): Batch {
@@ -21,7 +24,11 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (every caller gone) must not crash the process on failure.
   done.catch(() => undefined);
-  return { ops: [], keys: [], meta: new Map(), done, resolve, reject };
+  let settle!: () => void;
+  const settled = new Promise<void>((res) => {
+    settle = res;
+  });
+  return { ops: [], keys: [], meta: new Map(), done, resolve, reject, settled, settle };
 }
 
 /** Keys as latin1 strings: one char per byte, so Map lookups compare bytes exactly. */
@@ -56,7 +63,7 @@ export class GroupCommit {
     if (batch === undefined) {
       batch = newBatch();
       this.#open = batch;
-      this.#last = batch.done;
+      this.#last = batch.settled;
       this.#queueKick();
     }
     for (const op of ops) {
@@ -134,6 +141,7 @@ export class GroupCommit {
       for (const k of batch.keys) {
         if (this.#overlay.get(k)?.batch === batch) this.#overlay.delete(k);
       }
+      batch.settle();
     }
   }
 }

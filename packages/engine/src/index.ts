@@ -3,5 +3,16 @@ export { Database, type DatabaseOptions, type Write, type Committed } from './da
 export { BranchIndex, compareBytes } from './branches.js';
 export { SpaceIndex, type SpaceInfo, type SpaceCounts } from './spaces.js';
 export { KvStore, type VersionedValue, type BatchItemResult, type ListOptions } from './kv.js';
+export { JsonStore, applySet, checkJsonSet, type JsonSetRequest, type JsonRecord, type JsonListOptions, type JsonListPage } from './json.js';
+export { parsePath, formatPath, getAt, setAt, deleteAt, kindName, type JsonPath, type PathSegment, type PathProblem, type SetResult } from './json-path.js';
+export { checkDocument, checkFinite, type DocumentScan } from './json-document.js';
 export { Scope, DATA_TAGS } from './scope.js';
+export { EventLog, checkEvent, type EventRecord, type EventEntry, type EventByTypeOptions } from './event.js';
+export { eventKey, eventLogKey, sequenceOfEventKey, eventTypeIndexKey, eventTypeIndexPrefix } from './event-keys.js';
+export { StateStore, DELETED_COUNTER, cellOf, type CellRecord, type StateListOptions } from './state.js';
 export { randomIds, seededIds } from './ids.js';
+export { VectorStore, type VectorEntry, type VectorData, type VectorMatch, type SearchOptions } from './vector/vectors.js';
+export { type CollectionInfo } from './vector/collections.js';
+export { METRICS, type Metric } from './vector/distance.js';
+export { compileFilter, type FilterCondition, type FilterOp } from './vector/filter.js';
+export { collectionNameProblem, checkLength, toFloat32, MAX_DIMENSION } from './vector/validate.js';

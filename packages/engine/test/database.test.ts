@@ -94,6 +94,8 @@ describe('Database', () => {
     const results = await Promise.allSettled([engine.kv.put(scope, 'a', 1, 1), engine.kv.put(scope, 'b', 1, 1)]);
     expect(results.map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(['Io', 'Io']);
     expect(engine.kv.get(scope, 'a')).toBeNull();
+    await expect(engine.db.settled()).resolves.toBeUndefined();
+    expect(await engine.kv.list(scope, {})).toEqual([]);
     await engine.close().catch(() => undefined);
   });
 });

@@ -41,9 +41,13 @@ export class Executor {
  */
 const POINT_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
   'KvPut', 'KvDelete', 'KvBatchPut', 'SpaceCreate', 'SpaceExists', 'Ping',
+  'StateSet', 'StateBatchSet', 'StateCas', 'StateInit', 'StateDelete',
+  'JsonSet', 'JsonDelete', 'JsonBatchSet',
 ]);
 
 export function runsAlone(cmd: Command): boolean {
   if (cmd.type === 'KvGet') return cmd.asOf !== undefined;
+  if (cmd.type === 'StateGet') return cmd.asOf !== undefined;
+  if (cmd.type === 'JsonGet') return cmd.asOf !== undefined;
   return !POINT_COMMANDS.has(cmd.type);
 }

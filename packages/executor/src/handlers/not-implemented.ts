@@ -4,11 +4,6 @@ import type { Handler, HandlerMap } from '../handler.js';
 
 /** Commands that parse and validate but whose capability has not landed yet; each answers NotImplemented naming itself. */
 export const NOT_IMPLEMENTED = [
-  'JsonSet', 'JsonGet', 'JsonDelete', 'JsonGetv', 'JsonBatchSet', 'JsonList',
-  'EventAppend', 'EventBatchAppend', 'EventGet', 'EventGetByType', 'EventLen',
-  'StateSet', 'StateBatchSet', 'StateGet', 'StateCas', 'StateGetv', 'StateInit', 'StateDelete', 'StateList',
-  'VectorCreateCollection', 'VectorDeleteCollection', 'VectorListCollections', 'VectorCollectionStats',
-  'VectorUpsert', 'VectorBatchUpsert', 'VectorGet', 'VectorDelete', 'VectorSearch',
   'BranchCreate', 'BranchGet', 'BranchList', 'BranchExists', 'BranchDelete', 'BranchFork', 'BranchDiff', 'BranchMerge',
   'TxnBegin', 'TxnCommit', 'TxnRollback', 'TxnInfo', 'TxnIsActive',
   'RetentionApply', 'RetentionStats', 'RetentionPreview',

@@ -1,0 +1,209 @@
+import { LIMITS, checkValue, err, isStratumError, type Value } from '@stratum/core';
+import type { VersionedRecord } from '@stratum/storage';
+import type { Database, Write } from './database.js';
+import { eventKey, eventLogKey, eventTypeIndexKey, eventTypeIndexPrefix } from './event-keys.js';
+import type { BatchItemResult, VersionedValue } from './kv.js';
+import type { Scope } from './scope.js';
+import type { SpaceIndex } from './spaces.js';
+
+/** What an event record holds. Its timestamp is the record's own: that of the commit that appended it. */
+export interface EventRecord {
+  readonly type: string;
+  readonly payload: Value;
+}
+
+/** The log's own record. */
+interface LogRecord {
+  readonly next: number;
+}
+
+export interface EventByTypeOptions {
+  /** At most this many events; 0 gives none. */
+  limit?: number | undefined;
+  /** Only events with a greater sequence. */
+  afterSequence?: number | undefined;
+  /** Only events appended at or before this moment (µs). */
+  asOf?: number | undefined;
+}
+
+export interface EventEntry {
+  readonly eventType: string;
+  readonly payload: Value;
+}
+
+/**
+ * Checks an event before it is appended (reference §3.3, in its order): the type is 1..256 UTF-8
+ * bytes of any characters; the payload is an object within the value limits, without NaN or an
+ * infinity anywhere. Returns whether the payload holds a negative zero, for the record codec.
+ */
+export function checkEvent(type: string, payload: Value, path: string): boolean {
+  if (type.length === 0) throw err.invalidInput('event_type cannot be empty', { eventType: type });
+  if (type.length * 3 > LIMITS.eventTypeBytes) {
+    const n = Buffer.byteLength(type, 'utf8');
+    if (n > LIMITS.eventTypeBytes) {
+      throw err.invalidInput(`event_type exceeds maximum length (${LIMITS.eventTypeBytes})`, {
+        eventType: type.slice(0, 64), limit: LIMITS.eventTypeBytes, actual: n,
+      });
+    }
+  }
+  if (!isObject(payload)) throw err.invalidInput('payload must be a JSON object', { path });
+  const { negativeZero } = checkValue(payload, path);
+  const bad = nonFinitePath(payload);
+  if (bad !== undefined) throw err.invalidInput('payload contains NaN or Infinity', { path: path + bad });
+  return negativeZero;
+}
+
+const isObject = (v: Value): v is { [key: string]: Value } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+/** JSON pointer (relative) of the first NaN or infinity in `v`; undefined when there is none. */
+function nonFinitePath(v: Value): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : '';
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const inner = nonFinitePath(v[i] as Value);
+      if (inner !== undefined) return `/${i}${inner}`;
+    }
+    return undefined;
+  }
+  for (const k of Object.keys(v)) {
+    const inner = nonFinitePath(v[k] as Value);
+    if (inner !== undefined) return `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}${inner}`;
+  }
+  return undefined;
+}
+
+const entry = (sequence: number, r: VersionedRecord): VersionedValue => ({
+  value: (r.value as EventRecord).payload,
+  version: sequence,
+  timestamp: r.timestamp,
+});
+
+/**
+ * The event primitive: one append-only log per (branch, space), sequences from 0, an event's
+ * version is its sequence. An append writes the event, its type-index entry and the log record
+ * in one commit. The sequence is taken from the log record when the append is queued, through
+ * the synchronous read that sees queued writes, so concurrent appends to one log take
+ * consecutive sequences without a gap or a repeat.
+ */
+export class EventLog {
+  readonly #db: Database;
+  readonly #spaces: SpaceIndex;
+
+  constructor(db: Database, spaces: SpaceIndex) {
+    this.#db = db;
+    this.#spaces = spaces;
+  }
+
+  /** Number of events in the log, which is also the next sequence; counts appends still queued. */
+  len(scope: Scope): number {
+    const record = this.#db.read(eventLogKey(scope));
+    return record === undefined ? 0 : (record.value as LogRecord).next;
+  }
+
+  /** Appends one event; resolves to its sequence once its commit has landed. */
+  async append(scope: Scope, type: string, payload: Value, at: number): Promise<number> {
+    const negativeZero = checkEvent(type, payload, '/payload');
+    const sequence = this.len(scope);
+    const writes = [
+      ...this.eventWrites(scope, sequence, type, payload, negativeZero),
+      this.logWrite(scope, sequence + 1),
+      ...this.#spaces.registration(scope),
+    ];
+    await this.#db.commit(writes, at).done;
+    return sequence;
+  }
+
+  /** Appends every valid entry in one commit, with consecutive sequences in input order; invalid ones get their own error. */
+  async batchAppend(scope: Scope, entries: readonly EventEntry[], at: number): Promise<BatchItemResult[]> {
+    const first = this.len(scope);
+    let next = first;
+    const results: BatchItemResult[] = [];
+    const writes: Write[] = [];
+    entries.forEach((e, i) => {
+      try {
+        const negativeZero = checkEvent(e.eventType, e.payload, `/entries/${i}/payload`);
+        writes.push(...this.eventWrites(scope, next, e.eventType, e.payload, negativeZero));
+        results.push({ version: next++ });
+      } catch (error) {
+        if (!isStratumError(error)) throw error;
+        results.push({ error: { code: error.code, message: error.message } });
+      }
+    });
+    if (next === first) return results;
+    writes.push(this.logWrite(scope, next), ...this.#spaces.registration(scope));
+    await this.#db.commit(writes, at).done;
+    return results;
+  }
+
+  /**
+   * The writes of one event at `sequence`: the event record and its type-index entry. For
+   * callers that assign sequences themselves (and then write {@link logWrite} once).
+   */
+  eventWrites(scope: Scope, sequence: number, type: string, payload: Value, negativeZero: boolean): Write[] {
+    const record: EventRecord = { type, payload };
+    return [
+      { key: eventKey(scope, sequence), value: record, negativeZero },
+      { key: eventTypeIndexKey(scope, type, sequence), value: sequence },
+    ];
+  }
+
+  /** The write that sets the log's next sequence. */
+  logWrite(scope: Scope, next: number): Write {
+    const record: LogRecord = { next };
+    return { key: eventLogKey(scope), value: record };
+  }
+
+  /** The event at `sequence` (its payload, sequence as version, timestamp), or null. */
+  get(scope: Scope, sequence: number): VersionedValue | null {
+    const record = this.#db.read(eventKey(scope, sequence));
+    return record === undefined ? null : entry(sequence, record);
+  }
+
+  /** The event at `sequence` if it was appended at or before `asOf`, else null. */
+  async getAsOf(scope: Scope, sequence: number, asOf: number): Promise<VersionedValue | null> {
+    await this.#db.settled();
+    const record = await this.#db.store.getAsOf(eventKey(scope, sequence), asOf);
+    return record === undefined || record.tombstone ? null : entry(sequence, record);
+  }
+
+  /**
+   * Events of exactly `type`, ascending by sequence: one range scan of the type's index
+   * entries (starting after `afterSequence`, at most `limit` of them), then a point read per
+   * event. `asOf` keeps only events appended at or before it; with it, the index is read as it
+   * was then, so a log deleted with its space since still answers for that moment.
+   */
+  async byType(scope: Scope, type: string, options: EventByTypeOptions = {}): Promise<VersionedValue[]> {
+    const { limit, afterSequence, asOf } = options;
+    if (limit === 0) return [];
+    const prefix = eventTypeIndexPrefix(scope, type);
+    await this.#db.settled();
+    const store = this.#db.store;
+    if (asOf !== undefined) {
+      const out: VersionedValue[] = [];
+      for (const [, index] of await store.scanAsOf(prefix, asOf)) {
+        const sequence = index.value as number;
+        if (afterSequence !== undefined && sequence <= afterSequence) continue;
+        const record = await store.getAsOf(eventKey(scope, sequence), asOf);
+        if (record === undefined || record.tombstone) continue;
+        out.push(entry(sequence, record));
+        if (out.length === limit) break;
+      }
+      return out;
+    }
+    const after = afterSequence === undefined ? undefined : eventTypeIndexKey(scope, type, afterSequence);
+    const page = await store.scan(prefix, {
+      ...(after !== undefined ? { after } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    const out: VersionedValue[] = [];
+    for (const [, index] of page) {
+      const sequence = index.value as number;
+      const record = store.get(eventKey(scope, sequence));
+      // Only a space deleted between the scan and this read leaves an entry without its event.
+      if (record !== undefined) out.push(entry(sequence, record));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,178 @@
+import { TypeTag, checkValue, isStratumError, itemKey, userKeyOf, validateKey, type Value } from '@stratum/core';
+import type { VersionedRecord } from '@stratum/storage';
+import type { Database, Write } from './database.js';
+import type { BatchItemResult, VersionedValue } from './kv.js';
+import type { Scope } from './scope.js';
+import type { SpaceIndex } from './spaces.js';
+
+/** What a state cell's stored record holds: its value and its per-cell counter. */
+export interface CellRecord {
+  readonly value: Value;
+  readonly counter: number;
+}
+
+/**
+ * The counter a deletion reports in a history. A deleted cell has no counter (its next write
+ * starts again at 1), so the deletion reads as the counter going back to 0.
+ */
+export const DELETED_COUNTER = 0;
+
+/** The cell held by a live State record. */
+export const cellOf = (record: VersionedRecord): CellRecord => record.value as CellRecord;
+
+/** A live State record as the reads report it: the cell's counter is its version. */
+export const cellVersioned = (record: VersionedRecord): VersionedValue => {
+  const cell = cellOf(record);
+  return { value: cell.value, version: cell.counter, timestamp: record.timestamp };
+};
+
+/** History entries: deletions appear with `value: null, deleted: true` and {@link DELETED_COUNTER}. */
+export const cellHistoryEntry = (record: VersionedRecord): VersionedValue =>
+  record.tombstone
+    ? { value: null, version: DELETED_COUNTER, timestamp: record.timestamp, deleted: true }
+    : cellVersioned(record);
+
+export interface StateListOptions {
+  prefix?: string | undefined;
+  asOf?: number | undefined;
+}
+
+/**
+ * The State primitive: one record per (branch, space, cell) holding the value and a counter that
+ * starts at 1, grows by one with every set or successful CAS and starts over after a delete.
+ *
+ * Every write reads the cell's counter and commits in the same synchronous step (the read sees
+ * writes still queued for storage), so no other command can slip in between: a CAS decides on
+ * the counter it commits over, and concurrent sets never reuse a counter.
+ */
+export class StateStore {
+  readonly #db: Database;
+  readonly #spaces: SpaceIndex;
+
+  constructor(db: Database, spaces: SpaceIndex) {
+    this.#db = db;
+    this.#spaces = spaces;
+  }
+
+  #key(scope: Scope, cell: string): Buffer {
+    return itemKey(scope.prefix(TypeTag.State), cell);
+  }
+
+  /** The cell's current counter, 0 when it does not exist. */
+  #counter(key: Buffer): number {
+    const record = this.#db.read(key);
+    return record === undefined ? 0 : cellOf(record).counter;
+  }
+
+  /** Writes one cell (registering its space if needed) and resolves to the counter written. */
+  async #write(scope: Scope, key: Buffer, value: Value, counter: number, negativeZero: boolean, at: number): Promise<number> {
+    const cell: CellRecord = { value, counter };
+    const writes: Write[] = [{ key, value: cell, negativeZero }, ...this.#spaces.registration(scope)];
+    await this.#db.commit(writes, at).done;
+    return counter;
+  }
+
+  /** Sets the cell unconditionally; resolves to its new counter (1 for a new cell). */
+  async set(scope: Scope, cell: string, value: Value, at: number): Promise<number> {
+    validateKey(cell, 'cell');
+    const { negativeZero } = checkValue(value, '/value');
+    const key = this.#key(scope, cell);
+    return this.#write(scope, key, value, this.#counter(key) + 1, negativeZero, at);
+  }
+
+  /** Creates the cell with counter 1 if it is absent; an existing cell is untouched and its counter returned. */
+  async init(scope: Scope, cell: string, value: Value, at: number): Promise<number> {
+    validateKey(cell, 'cell');
+    const { negativeZero } = checkValue(value, '/value');
+    const key = this.#key(scope, cell);
+    const existing = this.#counter(key);
+    if (existing !== 0) return existing;
+    return this.#write(scope, key, value, 1, negativeZero, at);
+  }
+
+  /**
+   * Compare-and-swap on the counter. Without `expected` the cell must not exist; with it the
+   * cell must exist with exactly that counter. Resolves to the new counter, or null (nothing
+   * written) at once when the condition does not hold.
+   */
+  async cas(scope: Scope, cell: string, expected: number | undefined, value: Value, at: number): Promise<number | null> {
+    validateKey(cell, 'cell');
+    const { negativeZero } = checkValue(value, '/value');
+    const key = this.#key(scope, cell);
+    const counter = this.#counter(key);
+    const holds = expected === undefined ? counter === 0 : counter !== 0 && counter === expected;
+    if (!holds) return null;
+    return this.#write(scope, key, value, counter + 1, negativeZero, at);
+  }
+
+  get(scope: Scope, cell: string): VersionedValue | null {
+    validateKey(cell, 'cell');
+    const record = this.#db.read(this.#key(scope, cell));
+    return record === undefined ? null : cellVersioned(record);
+  }
+
+  async getAsOf(scope: Scope, cell: string, asOf: number): Promise<VersionedValue | null> {
+    validateKey(cell, 'cell');
+    await this.#db.settled();
+    const record = await this.#db.store.getAsOf(this.#key(scope, cell), asOf);
+    return record === undefined || record.tombstone ? null : cellVersioned(record);
+  }
+
+  /** Deletes the cell; false (and nothing written) when it was absent. */
+  async delete(scope: Scope, cell: string, at: number): Promise<boolean> {
+    validateKey(cell, 'cell');
+    const key = this.#key(scope, cell);
+    if (this.#db.read(key) === undefined) return false;
+    await this.#db.commit([{ key, tombstone: true }], at).done;
+    return true;
+  }
+
+  /** Names of live cells in ascending byte order; with `asOf`, those live at that moment. */
+  async list(scope: Scope, options: StateListOptions): Promise<string[]> {
+    const prefix = options.prefix ?? '';
+    if (prefix !== '') validateKey(prefix, 'prefix');
+    const base = scope.prefix(TypeTag.State);
+    const range = itemKey(base, prefix);
+    await this.#db.settled();
+    const entries =
+      options.asOf === undefined ? await this.#db.store.scan(range) : await this.#db.store.scanAsOf(range, options.asOf);
+    return entries.map(([k]) => userKeyOf(base, k));
+  }
+
+  /**
+   * Sets every valid entry in one commit; invalid ones get their own error. A cell named twice
+   * advances twice: each entry reports its own counter, and the commit stores the last value.
+   */
+  async batchSet(scope: Scope, entries: readonly { cell: string; value: Value }[], at: number): Promise<BatchItemResult[]> {
+    const results: BatchItemResult[] = [];
+    const writes = new Map<string, Write>();
+    const counters = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      try {
+        validateKey(entry.cell, 'cell');
+        const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
+        const key = this.#key(scope, entry.cell);
+        const counter = (counters.get(entry.cell) ?? this.#counter(key)) + 1;
+        counters.set(entry.cell, counter);
+        const cell: CellRecord = { value: entry.value, counter };
+        writes.set(entry.cell, { key, value: cell, negativeZero });
+        results.push({ version: counter });
+      } catch (e) {
+        if (!isStratumError(e)) throw e;
+        results.push({ error: { code: e.code, message: e.message } });
+      }
+    });
+    if (writes.size === 0) return results;
+    await this.#db.commit([...writes.values(), ...this.#spaces.registration(scope)], at).done;
+    return results;
+  }
+
+  /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */
+  async history(scope: Scope, cell: string, asOf?: number): Promise<VersionedValue[] | null> {
+    validateKey(cell, 'cell');
+    await this.#db.settled();
+    let records = await this.#db.store.history(this.#key(scope, cell));
+    if (asOf !== undefined) records = records.filter((r) => r.timestamp <= asOf);
+    return records.length === 0 ? null : records.map(cellHistoryEntry);
+  }
+}
