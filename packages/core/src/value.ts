@@ -124,3 +124,23 @@ export function valueEquals(a: Value, b: Value): boolean {
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => Object.hasOwn(b, k) && valueEquals(a[k] as Value, b[k] as Value));
 }
+
+const escapePointer = (s: string): string => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** JSON pointer (relative to `v`) of the first NaN or infinity in `v`, or undefined when there is none. */
+export function nonFinitePath(v: Value): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : '';
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const inner = nonFinitePath(v[i] as Value);
+      if (inner !== undefined) return `/${i}${inner}`;
+    }
+    return undefined;
+  }
+  for (const k of Object.keys(v)) {
+    const inner = nonFinitePath(v[k] as Value);
+    if (inner !== undefined) return `/${escapePointer(k)}${inner}`;
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { LIMITS, checkValue, err, isStratumError, type Value } from '@stratum/core';
+import { LIMITS, checkValue, err, isStratumError, nonFinitePath, type Value } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import type { Database, Write } from './database.js';
 import { eventKey, eventLogKey, eventTypeIndexKey, eventTypeIndexPrefix } from './event-keys.js';
@@ -56,23 +56,6 @@ export function checkEvent(type: string, payload: Value, path: string): boolean 
 const isObject = (v: Value): v is { [key: string]: Value } =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
-/** JSON pointer (relative) of the first NaN or infinity in `v`; undefined when there is none. */
-function nonFinitePath(v: Value): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : '';
-  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return undefined;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const inner = nonFinitePath(v[i] as Value);
-      if (inner !== undefined) return `/${i}${inner}`;
-    }
-    return undefined;
-  }
-  for (const k of Object.keys(v)) {
-    const inner = nonFinitePath(v[k] as Value);
-    if (inner !== undefined) return `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}${inner}`;
-  }
-  return undefined;
-}
 
 const entry = (sequence: number, r: VersionedRecord): VersionedValue => ({
   value: (r.value as EventRecord).payload,

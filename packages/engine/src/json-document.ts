@@ -1,4 +1,4 @@
-import { LIMITS, StratumError, err, stringifyJson, type Value } from '@stratum/core';
+import { LIMITS, StratumError, err, nonFinitePath, stringifyJson, type Value } from '@stratum/core';
 
 /** What a document check found that the record codec must know. */
 export interface DocumentScan {
@@ -6,37 +6,18 @@ export interface DocumentScan {
   readonly negativeZero: boolean;
 }
 
-const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /**
  * Refuses NaN and ±Infinity anywhere in `v`: JSON has no form for them. Serialization (as the
  * reference), with `details.path` the JSON pointer of the first one below `pointer`.
  */
 export function checkFinite(v: Value, pointer: string): void {
-  const at = nonFinite(v);
+  const at = nonFinitePath(v);
   if (at === undefined) return;
   const path = pointer + at;
   const reason = `JSON documents cannot hold NaN or Infinity (at '${path}')`;
   throw new StratumError('Serialization', `serialization error: ${reason}`, { reason, path });
 }
 
-/** Pointer (relative to `v`) of the first non-finite number, or undefined. */
-function nonFinite(v: Value): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : '';
-  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return undefined;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const at = nonFinite(v[i] as Value);
-      if (at !== undefined) return `/${i}${at}`;
-    }
-    return undefined;
-  }
-  for (const k of Object.keys(v)) {
-    const at = nonFinite(v[k] as Value);
-    if (at !== undefined) return `/${escapePointer(k)}${at}`;
-  }
-  return undefined;
-}
 
 interface Walk {
   depth: number;
