@@ -35,19 +35,19 @@ export class Executor {
 }
 
 /**
- * Commands whose handlers make all their reads and writes before their first await: a
- * pipelined server may start the next command before one of these has finished. Any other
- * command runs alone, after everything before it, so answers always match request order.
+ * Commands whose handlers make all their reads and writes before their first await (point
+ * reads and writes; a read with `asOf` goes to storage, so it is not one): a pipelined server
+ * may start the next command before one of these has finished. Any other command runs alone,
+ * after everything before it, so answers always match request order.
  */
 const POINT_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
-  'KvPut', 'KvDelete', 'KvBatchPut', 'SpaceCreate', 'SpaceExists', 'Ping',
-  'StateSet', 'StateBatchSet', 'StateCas', 'StateInit', 'StateDelete',
-  'JsonSet', 'JsonDelete', 'JsonBatchSet',
+  'KvPut', 'KvGet', 'KvDelete', 'KvBatchPut',
+  'StateSet', 'StateGet', 'StateBatchSet', 'StateCas', 'StateInit', 'StateDelete',
+  'JsonSet', 'JsonGet', 'JsonDelete', 'JsonBatchSet',
+  'EventAppend', 'EventGet', 'EventBatchAppend', 'EventLen',
+  'SpaceCreate', 'SpaceExists', 'Ping',
 ]);
 
 export function runsAlone(cmd: Command): boolean {
-  if (cmd.type === 'KvGet') return cmd.asOf !== undefined;
-  if (cmd.type === 'StateGet') return cmd.asOf !== undefined;
-  if (cmd.type === 'JsonGet') return cmd.asOf !== undefined;
-  return !POINT_COMMANDS.has(cmd.type);
+  return !POINT_COMMANDS.has(cmd.type) || (cmd as { asOf?: number }).asOf !== undefined;
 }
