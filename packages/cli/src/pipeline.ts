@@ -16,7 +16,11 @@ export interface Answer {
  */
 export class Pipeline {
   readonly #session: Session;
+  /** Resolves when the last command that runs alone has finished. */
   #gate: Promise<unknown> = Promise.resolve();
+  /** The gate has resolved: a point command can start at once instead of behind it. */
+  #open = true;
+  /** Point commands started since the gate; what the next alone command waits for. */
   #sinceGate: Promise<unknown>[] = [];
 
   constructor(session: Session) {
@@ -52,15 +56,23 @@ export class Pipeline {
     if (runsAlone(parsed.command)) {
       return this.#alone(async () => answer(at, requestJson, await this.#session.respondParsed(parsed, at)));
     }
-    const run = this.#gate.then(async () => answer(at, requestJson, await this.#session.respondParsed(parsed, at)));
+    const start = () => this.#session.respondParsed(parsed, at).then((r) => answer(at, requestJson, r));
+    const run = this.#open ? start() : this.#gate.then(start);
     this.#sinceGate.push(run);
+    // Bounded memory on a long stream of point commands: fold what is waited for into one promise.
+    if (this.#sinceGate.length >= 4096) this.#sinceGate = [Promise.allSettled(this.#sinceGate)];
     return run;
   }
 
   #alone(fn: () => Promise<Answer>): Promise<Answer> {
     const run = Promise.allSettled([this.#gate, ...this.#sinceGate]).then(fn);
-    this.#gate = run.catch(() => undefined);
+    const gate = run.catch(() => undefined);
+    this.#gate = gate;
+    this.#open = false;
     this.#sinceGate = [];
+    void gate.then(() => {
+      if (this.#gate === gate) this.#open = true;
+    });
     return run;
   }
 

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CommandLogWriter } from '@stratum/durability';
-import type { Session } from '@stratum/executor';
+import { errorResponse, type Session } from '@stratum/executor';
+import { stringifyJson } from '@stratum/core';
 import { LineReader } from './line-reader.js';
 import { Pipeline, type Answer } from './pipeline.js';
 
@@ -22,8 +23,11 @@ const HIGH_WATER = 8192;
 export async function serve({ input, output, session, log }: ServeOptions): Promise<void> {
   const pipeline = new Pipeline(session);
   const reader = new LineReader();
-  let ordered: Promise<void> = Promise.resolve();
+  // Answers in request order: each slot is filled when its answer is ready; the head drains.
+  const slots: (Answer | undefined)[] = [];
+  let head = 0;
   let outstanding = 0;
+  let finished: (() => void) | undefined;
   let pending: string[] = [];
   let scheduled = false;
   let paused = false;
@@ -37,21 +41,41 @@ export async function serve({ input, output, session, log }: ServeOptions): Prom
   };
 
   const deliver = (a: Answer) => {
+    outstanding--;
     pending.push(a.responseJson + '\n');
     log?.append(a.at, a.requestJson, a.responseJson);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
-    if (--outstanding < HIGH_WATER / 2 && paused) {
+    if (outstanding < HIGH_WATER / 2 && paused) {
       paused = false;
       input.resume();
     }
   };
 
+  const pump = () => {
+    while (head < slots.length && slots[head] !== undefined) {
+      deliver(slots[head] as Answer);
+      slots[head++] = undefined;
+    }
+    if (head === slots.length) {
+      slots.length = 0;
+      head = 0;
+      if (outstanding === 0) finished?.();
+    }
+  };
+
   const accept = (p: Promise<Answer>) => {
+    const slot = slots.length;
+    slots.push(undefined);
     outstanding++;
-    ordered = ordered.then(() => p).then(deliver);
+    const fill = (a: Answer) => {
+      slots[slot] = a;
+      pump();
+    };
+    // An answer that failed to form still takes its turn, as an Internal error.
+    void p.then(fill, (e: unknown) => fill(failedAnswer(e)));
   };
 
   input.on('data', (chunk: Buffer) => {
@@ -73,7 +97,12 @@ export async function serve({ input, output, session, log }: ServeOptions): Prom
     if (line.kind === 'oversized') accept(pipeline.submit({ oversized: line.bytes }));
     else if (line.text.trim() !== '') accept(pipeline.submit(line.text));
   }
-  await ordered;
+  if (outstanding > 0) await new Promise<void>((resolve) => (finished = resolve));
   flush();
   await new Promise<void>((resolve) => output.write('', () => resolve()));
+}
+
+function failedAnswer(e: unknown): Answer {
+  const response = errorResponse(undefined, e);
+  return { at: 0, requestJson: 'null', responseJson: stringifyJson(response), response };
 }

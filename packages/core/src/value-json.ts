@@ -13,8 +13,9 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * and floats, `-0` becomes Int 0, and a bigint outside the signed 64-bit range is `InvalidInput`.
  * Nesting deeper than 128 is not descended into: that part becomes a {@link TooDeep} marker, which
  * {@link checkValue} reports as `ConstraintViolation` (`nesting_too_deep`) where the value is used,
- * so one too-deep entry of a batch fails alone. Containers are rebuilt, never mutated. Errors carry `details.path`, the JSON pointer of
- * the offending value below `path`.
+ * so one too-deep entry of a batch fails alone. Containers are never mutated: one that needs no
+ * change is returned as it is (shared with the input), the others are copied. Errors carry
+ * `details.path`, the JSON pointer of the offending value below `path`.
  */
 export function valueFromJson(x: unknown, path = ''): Value {
   return new Reader(path).read(x, 0);
@@ -48,13 +49,16 @@ class Reader {
     }
     if (x === null) return null;
     if (Array.isArray(x)) {
-      const out: Value[] = [];
+      // Copy on write: the common tree needs no change and is returned as it is.
+      let out: Value[] | undefined;
       const { segments } = this;
       for (let i = 0; i < x.length; i++) {
         segments[depth] = String(i);
-        out.push(this.read(x[i], depth + 1));
+        const v = this.read(x[i], depth + 1);
+        if (out === undefined && !Object.is(v, x[i])) out = x.slice(0, i) as Value[];
+        if (out !== undefined) out.push(v);
       }
-      return out;
+      return out ?? (x as Value[]);
     }
     if (x instanceof Uint8Array) return x;
     const o = x as Record<string, unknown>;
@@ -67,16 +71,19 @@ class Reader {
         if (k === '$f64') return this.f64(v, depth);
       }
     }
-    const out: { [key: string]: Value } = {};
+    let out: { [key: string]: Value } | undefined;
     const { segments } = this;
-    for (const k of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       segments[depth] = k;
       const v = this.read(o[k], depth + 1);
-      // Plain assignment of `__proto__` would replace the prototype instead of adding a key.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
-      else out[k] = v;
+      if (out === undefined && !Object.is(v, o[k])) {
+        out = {};
+        for (let j = 0; j < i; j++) put(out, keys[j] as string, o[keys[j] as string] as Value);
+      }
+      if (out !== undefined) put(out, k, v);
     }
-    return out;
+    return out ?? (o as { [key: string]: Value });
   }
 
   private bytes(text: string, depth: number): Uint8Array {
@@ -112,4 +119,10 @@ class Reader {
     for (let d = 0; d < depth; d++) path += '/' + (this.segments[d] as string).replace(/~/g, '~0').replace(/\//g, '~1');
     return { path };
   }
+}
+
+/** Plain assignment of `__proto__` would replace the prototype instead of adding a key. */
+function put(out: { [key: string]: Value }, k: string, v: Value): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else out[k] = v;
 }

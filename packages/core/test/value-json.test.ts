@@ -72,14 +72,17 @@ describe('valueFromJson', () => {
     expect(v['__proto__']).toBeNaN();
   });
 
-  it('rebuilds containers and leaves the input alone', () => {
+  it('copies the containers it changes, shares the rest, and leaves the input alone', () => {
     const input = { a: [-0, { $f64: 'NaN' }], b: { c: 1 } };
     const before = show(input);
     const v = valueFromJson(input) as Record<string, Value>;
     expect(show(input)).toBe(before);
     expect(v).not.toBe(input);
     expect(v['a']).not.toBe(input.a);
-    expect(v['b']).not.toBe(input.b);
+    expect(v['a']).toEqual([0, NaN]);
+    expect(v['b']).toBe(input.b);
+    const plain = { x: [1, 'two', { three: 3 }] };
+    expect(valueFromJson(plain)).toBe(plain);
   });
 });
 
