@@ -59,7 +59,8 @@ async function main(): Promise<number> {
   const started = process.hrtime.bigint();
   log(`Stratum benchmarks${SMOKE ? ' (smoke run: sizes are tiny, figures mean nothing)' : ''}; node ${process.version}`);
   try {
-    for (const [name, group] of GROUPS) {
+    const only = process.argv.slice(2);
+    for (const [name, group] of GROUPS.filter(([n]) => only.length === 0 || only.includes(n))) {
       try {
         rows.push(...(await group()));
       } catch (e) {
