@@ -46,12 +46,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       await withDb(cmd, async (db) => {
         const log = o.log === undefined ? undefined : await CommandLogWriter.open(o.log);
         try {
-          await serve({ input: process.stdin, output: process.stdout, session: db.session(), log });
+          // A recorded session registers its --space as its first logged command, so replay recreates it exactly.
+          const space = globals(cmd).space;
+          const preamble = log !== undefined && space !== undefined && !db.readOnly ? [JSON.stringify({ type: 'SpaceCreate', space })] : [];
+          await serve({ input: process.stdin, output: process.stdout, session: db.session(), log, preamble });
         } finally {
           await log?.close();
         }
         return 0;
-      }, o.log === undefined ? {} : { ids: 'seeded-by-first-command' });
+      }, o.log === undefined ? {} : { ids: 'seeded-by-first-command', registerSpace: false });
     });
 
   program.command('exec <json>').description('Run one command (or a JSON array of commands) and print its response.')
@@ -61,7 +64,6 @@ export async function main(argv: readonly string[]): Promise<number> {
         try {
           request = parseJson(json);
         } catch (e) {
-          request = undefined;
           process.stdout.write(stringifyJson({ ok: false, error: (e as { toWire(): unknown }).toWire() }) + '\n');
           return 1;
         }
@@ -97,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           }
           process.stdout.write(`replayed ${result.commands} commands${o.verify ? ', all responses match' : ''}\n`);
           return 0;
-        }, { ids: 'seeded-by-first-command' }, { db: dir });
+        }, { ids: 'seeded-by-first-command', registerSpace: false }, { db: dir });
       } finally {
         if (fresh) await rm(dir, { recursive: true, force: true });
       }

@@ -20,7 +20,10 @@ export class UsageError extends Error {}
  * `--space` is validated and registered when missing (only switched when read-only), `--branch`
  * must exist.
  */
-export async function openFromOptions(o: GlobalOptions, extra: { ids?: 'seeded-by-first-command' } = {}): Promise<Stratum> {
+export async function openFromOptions(
+  o: GlobalOptions,
+  extra: { ids?: 'seeded-by-first-command'; registerSpace?: boolean } = {},
+): Promise<Stratum> {
   const space = o.space ?? DEFAULT_SPACE;
   const problem = space === DEFAULT_SPACE ? undefined : spaceNameProblem(space);
   if (problem !== undefined) throw new UsageError(`invalid --space '${space}': ${problem}`);
@@ -32,7 +35,7 @@ export async function openFromOptions(o: GlobalOptions, extra: { ids?: 'seeded-b
   }
   const cache = o.cache === true || durability === 'cache';
   const db = cache
-    ? await Stratum.cache(extra.ids ? { ids: extra.ids } : {})
+    ? await Stratum.cache({ ...(extra.ids ? { ids: extra.ids } : {}), ...(o.readOnly ? { readOnly: true } : {}) })
     : await Stratum.open(o.db, {
         ...(durability ? { durability: durability as 'standard' | 'always' } : {}),
         ...(o.readOnly ? { readOnly: true } : {}),
@@ -44,7 +47,10 @@ export async function openFromOptions(o: GlobalOptions, extra: { ids?: 'seeded-b
       if (!db.engine.branches.exists(branch)) throw new UsageError(`--branch '${branch}' does not exist`);
       await db.setBranch(branch);
     }
-    if (space !== DEFAULT_SPACE) await db.setSpace(space);
+    if (space !== DEFAULT_SPACE) {
+      if (extra.registerSpace === false) db.useSpace(space);
+      else await db.setSpace(space);
+    }
     return db;
   } catch (e) {
     await db.close();

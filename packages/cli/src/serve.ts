@@ -10,6 +10,8 @@ export interface ServeOptions {
   readonly output: Writable;
   readonly session: Session;
   readonly log?: CommandLogWriter | undefined;
+  /** Request lines run (and logged) before input is read; their answers are not written out. */
+  readonly preamble?: readonly string[];
 }
 
 /** Requests read ahead of the answers before input pauses, so a fast client cannot exhaust memory. */
@@ -20,8 +22,12 @@ const HIGH_WATER = 8192;
  * answers gathered during one turn of the event loop in one write. Resolves when input ends and
  * every answer is written.
  */
-export async function serve({ input, output, session, log }: ServeOptions): Promise<void> {
+export async function serve({ input, output, session, log, preamble = [] }: ServeOptions): Promise<void> {
   const pipeline = new Pipeline(session);
+  for (const line of preamble) {
+    const a = await pipeline.submit(line);
+    log?.append(a.at, a.requestJson, a.responseJson);
+  }
   const reader = new LineReader();
   // Answers in request order: each slot is filled when its answer is ready; the head drains.
   const slots: (Answer | undefined)[] = [];

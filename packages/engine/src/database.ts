@@ -1,4 +1,4 @@
-import { DEFAULT_BRANCH, systemClock, type Clock, type IdSource } from '@stratum/core';
+import { systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 import { GroupCommit } from './group-commit.js';
@@ -46,22 +46,22 @@ export class Database {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly readOnly: boolean;
-  /** When the default branch (and so the database) was created, µs. */
-  readonly createdAt: number;
+  /** When the default branch (and so the database) was created, µs; undefined until known. */
+  #createdAt: number | undefined;
   readonly #commits: GroupCommit;
   #version: number;
   #timestamp: number;
   #firstCommandAt: number | undefined;
   #seeded: IdSource | undefined;
 
-  private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number) {
+  private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number | undefined) {
     this.store = options.store;
     this.durability = options.durability;
     this.clock = options.clock ?? systemClock;
     const ids = options.ids ?? randomIds();
     this.ids = ids === 'seeded-by-first-command' ? () => (this.#seeded ??= seededIds(String(this.#firstCommandAt ?? 0)))() : ids;
     this.readOnly = options.readOnly ?? false;
-    this.createdAt = createdAt;
+    this.#createdAt = createdAt;
     this.#version = clock.version;
     this.#timestamp = clock.timestamp;
     this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability));
@@ -70,7 +70,9 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const clock = (options.store.getMeta(CLOCK_META) as ClockState | undefined) ?? { version: 0, timestamp: 0 };
     let created = options.store.getMeta(CREATED_META) as number | undefined;
-    if (created === undefined) {
+    // A recorded or replayed session takes the creation time from its first command instead of
+    // the moment of opening, which no log holds; it is stored with the first commit.
+    if (created === undefined && options.ids !== 'seeded-by-first-command') {
       created = Math.max((options.clock ?? systemClock)(), clock.timestamp + 1);
       if (!options.readOnly) await options.store.write([], [{ name: CREATED_META, value: created }], { sync: true });
     }
@@ -82,8 +84,9 @@ export class Database {
     return this.#version;
   }
 
-  get defaultBranch(): string {
-    return DEFAULT_BRANCH;
+  /** When the default branch (and so the database) was created, µs. */
+  get createdAt(): number {
+    return this.#createdAt ?? this.#firstCommandAt ?? this.clock();
   }
 
   /** Notes the clock reading of a command; the first one anchors `Info.uptimeSecs`. */
@@ -109,6 +112,10 @@ export class Database {
         : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) },
     );
     const meta: MetaOp[] = [{ name: CLOCK_META, value: { version, timestamp } }];
+    if (this.#createdAt === undefined && this.#firstCommandAt !== undefined) {
+      this.#createdAt = this.#firstCommandAt;
+      meta.push({ name: CREATED_META, value: this.#createdAt });
+    }
     return { version, timestamp, done: this.#commits.enqueue(ops, meta) };
   }
 
@@ -117,6 +124,11 @@ export class Database {
     const pending = this.#commits.pending(key);
     if (pending !== undefined) return pending ?? undefined;
     return this.store.get(key);
+  }
+
+  /** No write is queued or being stored: storage alone answers every read. */
+  get idle(): boolean {
+    return this.#commits.idle;
   }
 
   /** Resolves once every write enqueued so far is in storage; reads that go to storage call it first. */

@@ -135,13 +135,23 @@ export class GroupCommit {
     try {
       await this.#store.write(batch.ops, [...batch.meta].map(([name, value]) => ({ name, value })), { sync: this.#sync });
       batch.resolve();
+      this.#forget(batch);
     } catch (e) {
-      batch.reject(isStratumError(e) ? e : err.io(e instanceof Error ? e.message : String(e), e));
-    } finally {
-      for (const k of batch.keys) {
-        if (this.#overlay.get(k)?.batch === batch) this.#overlay.delete(k);
+      const failure = isStratumError(e) ? e : err.io(e instanceof Error ? e.message : String(e), e);
+      // Queued batches were built on this one's writes (counters, sequences, documents): they fail with it.
+      const doomed = [batch, ...this.#waiting.splice(0), ...(this.#open ? [this.#open] : [])];
+      this.#open = undefined;
+      for (const b of doomed) {
+        b.reject(failure);
+        this.#forget(b);
       }
-      batch.settle();
     }
+  }
+
+  #forget(batch: Batch): void {
+    for (const k of batch.keys) {
+      if (this.#overlay.get(k)?.batch === batch) this.#overlay.delete(k);
+    }
+    batch.settle();
   }
 }

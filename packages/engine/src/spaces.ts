@@ -95,8 +95,14 @@ export class SpaceIndex {
   async delete(branch: string, space: string, force: boolean, at: number): Promise<void> {
     const scope = new Scope(this.#branches, branch, space);
     if (space === DEFAULT_SPACE) throw err.constraint('Cannot delete the default space', { space });
-    await this.#db.settled();
-    const items = await this.#db.store.scan(namespacePrefix(scope.branch, scope.space));
+    const prefix = namespacePrefix(scope.branch, scope.space);
+    // Writes queued while storage was scanned would escape the delete: scan again until none came,
+    // then commit with no await in between.
+    let items;
+    do {
+      await this.#db.settled();
+      items = await this.#db.store.scan(prefix, force ? {} : { limit: 1 });
+    } while (!this.#db.idle);
     if (items.length > 0 && !force) {
       throw err.constraint(`Space '${space}' is not empty. Use force=true to delete anyway.`, { space });
     }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itemKey } from '@stratum/core';
+import { TypeTag, itemKey } from '@stratum/core';
 import { openStore, type MetaOp, type Store, type WriteOp } from '@stratum/storage';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../src/index.js';
@@ -67,7 +67,7 @@ describe('Database', () => {
     const scope = engine.scope('default', 'default');
     const put = engine.kv.put(scope, 'k', { n: 1 }, 1);
     expect(engine.kv.get(scope, 'k')).toMatchObject({ value: { n: 1 }, version: 1 });
-    expect(engine.db.store.get(key('k'))).toBeUndefined();
+    expect(engine.db.store.get(itemKey(scope.prefix(TypeTag.Kv), 'k'))).toBeUndefined();
     const del = engine.kv.delete(scope, 'k', 1);
     expect(engine.kv.get(scope, 'k')).toBeNull();
     await Promise.all([put, del]);
@@ -97,5 +97,35 @@ describe('Database', () => {
     await expect(engine.db.settled()).resolves.toBeUndefined();
     expect(await engine.kv.list(scope, {})).toEqual([]);
     await engine.close().catch(() => undefined);
+  });
+
+  it('fails the writes queued behind a failed batch too, since they were built on it', async () => {
+    const store = await openStore({ memory: true });
+    const engine = await Engine.open({ store, durability: 'cache' });
+    const scope = engine.scope('default', 'default');
+    const write = store.write.bind(store);
+    let calls = 0;
+    store.write = (ops, meta, o) => (calls++ === 0 ? new Promise((_, reject) => setTimeout(() => reject(new Error('disk full')), 5)) : write(ops, meta, o));
+    const first = engine.events.append(scope, 't', { n: 1 }, 1);
+    await new Promise((r) => setImmediate(r)); // the first batch is now being written
+    const second = engine.events.append(scope, 't', { n: 2 }, 1);
+    const results = await Promise.allSettled([first, second]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(engine.events.len(scope)).toBe(0);
+    expect(await engine.events.append(scope, 't', { n: 3 }, 1)).toBe(0);
+    await engine.close();
+  });
+
+  it('force-deletes a space together with writes queued into it while the delete scanned', async () => {
+    const engine = await Engine.open({ store: await openStore({ memory: true }), durability: 'cache' });
+    const scope = engine.scope('default', 's');
+    await engine.kv.put(scope, 'old', 1, 1);
+    const deleting = engine.spaces.delete('default', 's', true, 1);
+    await Promise.resolve();
+    const racing = engine.kv.put(scope, 'racer', 2, 1);
+    await Promise.all([deleting, racing]);
+    expect(await engine.kv.list(scope, {})).toEqual([]);
+    expect(engine.spaces.exists('default', 's')).toBe(false);
+    await engine.close();
   });
 });

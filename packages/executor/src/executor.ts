@@ -8,7 +8,7 @@ import { resolveDefaults, type Defaults } from './resolve.js';
 
 /**
  * Runs one parsed command: the read-only guard, resolveDefaults, then its handler.
- * Stateless apart from the engine; sessions hold defaults (and, later, transactions).
+ * Stateless apart from the engine; sessions hold the defaults.
  */
 export class Executor {
   readonly engine: Engine;

@@ -7,7 +7,7 @@ import type { Defaults } from './resolve.js';
 import { errorResponse, okResponse, type Response } from './wire.js';
 
 /**
- * A session: the unit that holds the default branch and space (and, later, a transaction).
+ * A session: the unit that holds the default branch and space of a connection or handle.
  * Each stdio connection is one; every `Stratum` handle owns one.
  */
 export class Session {

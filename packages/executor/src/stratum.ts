@@ -19,6 +19,8 @@ export interface OpenOptions {
 }
 
 export interface CacheOptions {
+  /** Refuse every write command with AccessDenied. */
+  readonly readOnly?: boolean;
   readonly clock?: Clock;
   readonly ids?: IdSource | 'seeded-by-first-command';
 }
@@ -70,7 +72,7 @@ export class Stratum {
     durability: DurabilityMode,
     options: OpenOptions | CacheOptions,
   ): Promise<Stratum> {
-    const readOnly = 'readOnly' in options && options.readOnly === true;
+    const readOnly = options.readOnly === true;
     const engine = await Engine.open({
       store,
       durability,
@@ -110,7 +112,15 @@ export class Stratum {
   async setSpace(name: string): Promise<void> {
     this.#open();
     if (name !== DEFAULT_SPACE) validateSpaceName(name);
-    if (!this.readOnly) await this.execute({ type: 'SpaceCreate', branch: this.currentBranch, space: name });
+    // Not a command: it must not anchor the session's clock-derived figures (uptime, generated names).
+    if (!this.readOnly) await this.#shared.engine.spaces.create(this.currentBranch, name, this.#session.clock());
+    this.#session.setDefaults({ space: name });
+  }
+
+  /** Switches this handle to `name` without registering it (a write there will). */
+  useSpace(name: string): void {
+    this.#open();
+    if (name !== DEFAULT_SPACE) validateSpaceName(name);
     this.#session.setDefaults({ space: name });
   }
 

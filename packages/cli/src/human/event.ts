@@ -1,7 +1,7 @@
 import type { Output } from '@stratum/executor';
-import { InvalidArgumentError, type Command as Program } from 'commander';
+import type { Command as Program } from 'commander';
 import { isoTime, showValue, table } from '../format.js';
-import { describe, pick, renderScalar, valueArg, type RunHuman } from './shared.js';
+import { describe, int, pick, renderScalar, valueArg, type RunHuman } from './shared.js';
 
 interface Event {
   value: unknown;
@@ -22,11 +22,6 @@ const renderEvents = (type: string) => (o: Output): string => {
 };
 
 /** Sequences, limits and moments are whole numbers; anything else is a usage error. */
-function int(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
-  return n;
-}
 
 /** `stratum event append|get|list|len`. */
 export function addEventCommands(program: Program, run: RunHuman): void {

@@ -1,7 +1,7 @@
 import type { Output } from '@stratum/executor';
-import { InvalidArgumentError, type Command as Program } from 'commander';
+import type { Command as Program } from 'commander';
 import { isoTime, showValue, table } from '../format.js';
-import { describe, pick, valueArg, type RunHuman } from './shared.js';
+import { describe, int, pick, valueArg, type RunHuman } from './shared.js';
 
 interface Entry {
   value: unknown;
@@ -35,11 +35,6 @@ const renderPage = (o: Output): string => {
 };
 
 /** Whole numbers only; anything else is a usage error. */
-function int(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
-  return n;
-}
 
 /** `stratum json get|set|del|list|history`. */
 export function addJsonCommands(program: Program, run: RunHuman): void {

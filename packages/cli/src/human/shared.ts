@@ -1,6 +1,6 @@
 import { parseJson, valueFromJson, stringifyJson, type Value } from '@stratum/core';
 import { COMMAND_SCHEMAS, type Command, type Output } from '@stratum/executor';
-import type { Command as Program } from 'commander';
+import { InvalidArgumentError, type Command as Program } from 'commander';
 import { isoTime, showValue, table } from '../format.js';
 
 /** Opens the database for `cmd`'s options, runs the built command, prints its output (table or `--json`). */
@@ -38,4 +38,11 @@ export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
+}
+
+/** A whole-number option; anything else is a usage error (exit code 2). */
+export function int(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
+  return n;
 }

@@ -1,7 +1,7 @@
 import type { Output } from '@stratum/executor';
-import { InvalidArgumentError, type Command as Program } from 'commander';
+import type { Command as Program } from 'commander';
 import { isoTime, showValue, table } from '../format.js';
-import { describe, pick, renderList, valueArg, type RunHuman } from './shared.js';
+import { describe, int, pick, renderList, valueArg, type RunHuman } from './shared.js';
 
 interface Entry {
   value: unknown;
@@ -34,11 +34,6 @@ const renderCas = (expected: number | undefined) => (o: Output): string => {
 };
 
 /** `--as-of` and `--expect` take a whole number; anything else is a usage error. */
-function int(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
-  return n;
-}
 
 /** `stratum state get|set|cas|init|del|list|history`. */
 export function addStateCommands(program: Program, run: RunHuman): void {

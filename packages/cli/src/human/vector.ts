@@ -2,7 +2,7 @@ import { parseJson, valueFromJson } from '@stratum/core';
 import type { Output } from '@stratum/executor';
 import { InvalidArgumentError, type Command as Program } from 'commander';
 import { isoTime, showValue, table } from '../format.js';
-import { describe, pick, valueArg, type RunHuman } from './shared.js';
+import { describe, int, pick, valueArg, type RunHuman } from './shared.js';
 
 type Metric = 'cosine' | 'euclidean' | 'dot_product';
 type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains';
@@ -15,11 +15,6 @@ interface CollectionInfo {
 }
 
 /** Dimensions, k and moments are whole numbers; anything else is a usage error. */
-function int(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
-  return n;
-}
 
 function metric(text: string): Metric {
   if (text !== 'cosine' && text !== 'euclidean' && text !== 'dot_product') {
