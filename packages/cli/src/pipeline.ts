@@ -29,10 +29,7 @@ export class Pipeline {
 
   /** Answers one line (its text, or an oversize marker). `at` is the clock reading to run it with. */
   submit(line: string | { oversized: number }, at: number = this.#session.clock()): Promise<Answer> {
-    if (typeof line !== 'string') {
-      const response = errorResponse(undefined, err.capacity('line', LIMITS.lineBytes, line.oversized));
-      return Promise.resolve(answer(at, JSON.stringify(`<${line.oversized} bytes>`), response));
-    }
+    if (typeof line !== 'string') return Promise.resolve(oversized(line.oversized, at));
     let request: unknown;
     try {
       request = parseJson(line);
@@ -44,6 +41,8 @@ export class Pipeline {
 
   /** Answers one already parsed request; `requestJson` is its text for the log. */
   submitParsed(request: unknown, requestJson: string, at: number): Promise<Answer> {
+    const cut = oversizedMarker(request);
+    if (cut !== undefined) return Promise.resolve(oversized(cut, at));
     if (Array.isArray(request)) {
       return this.#alone(async () => {
         const responses: Response[] = [];
@@ -84,4 +83,20 @@ export class Pipeline {
 
 function answer(at: number, requestJson: string, response: Response | Response[]): Answer {
   return { at, requestJson, responseJson: stringifyJson(response), response };
+}
+
+/**
+ * A line over the size cap is logged as `{"$oversizedLine": bytes}` (its text is not kept), and
+ * replay answers that marker as the server answered the line.
+ */
+function oversized(bytes: number, at: number): Answer {
+  const response = errorResponse(undefined, err.capacity('line', LIMITS.lineBytes, bytes));
+  return answer(at, `{"$oversizedLine":${bytes}}`, response);
+}
+
+function oversizedMarker(request: unknown): number | undefined {
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) return undefined;
+  const keys = Object.keys(request);
+  const bytes = (request as { $oversizedLine?: unknown }).$oversizedLine;
+  return keys.length === 1 && typeof bytes === 'number' ? bytes : undefined;
 }
