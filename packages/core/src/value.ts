@@ -12,6 +12,17 @@ export type ValueKind = 'null' | 'bool' | 'int' | 'float' | 'string' | 'bytes' |
 export const I64_MIN = -(2n ** 63n);
 export const I64_MAX = 2n ** 63n - 1n;
 
+/** Whether `v` is of the object kind: arrays and bytes are JavaScript objects too, but not this kind. */
+export const isValueObject = (v: Value | undefined): v is { [key: string]: Value } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+/**
+ * Whether an unchecked input is an object other than an array, so its fields can be read by name.
+ * Unlike {@link isValueObject} it does not single out bytes: its callers check each field they read.
+ */
+export const isNonArrayObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
 export function kindOf(v: Value): ValueKind {
   if (v === null) return 'null';
   switch (typeof v) {

@@ -1,10 +1,12 @@
-import { LIMITS, checkValue, err, isStratumError, nonFinitePath, type Value } from '@stratum/core';
+import { LIMITS, checkValue, err, isValueObject, nonFinitePath, type Value } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
+import { checkEntries, commitBatch } from './batch-items.js';
 import type { Database, Write } from './database.js';
 import { eventKey, eventLogKey, eventTypeIndexKey, eventTypeIndexPrefix } from './event-keys.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
+import { readAsOf } from './versioned-reads.js';
 
 /** What an event record holds. Its timestamp is the record's own: that of the commit that appended it. */
 export interface EventRecord {
@@ -46,16 +48,12 @@ export function checkEvent(type: string, payload: Value, path: string): boolean 
       });
     }
   }
-  if (!isObject(payload)) throw err.invalidInput('payload must be a JSON object', { path });
+  if (!isValueObject(payload)) throw err.invalidInput('payload must be a JSON object', { path });
   const { negativeZero } = checkValue(payload, path);
   const bad = nonFinitePath(payload);
   if (bad !== undefined) throw err.invalidInput('payload contains NaN or Infinity', { path: path + bad });
   return negativeZero;
 }
-
-const isObject = (v: Value): v is { [key: string]: Value } =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-
 
 const entry = (sequence: number, r: VersionedRecord): VersionedValue => ({
   value: (r.value as EventRecord).payload,
@@ -102,22 +100,14 @@ export class EventLog {
   async batchAppend(scope: Scope, entries: readonly EventEntry[], at: number): Promise<BatchItemResult[]> {
     const first = this.len(scope);
     let next = first;
-    const results: BatchItemResult[] = [];
     const writes: Write[] = [];
-    entries.forEach((e, i) => {
-      try {
-        const negativeZero = checkEvent(e.eventType, e.payload, `/entries/${i}/payload`);
-        writes.push(...this.eventWrites(scope, next, e.eventType, e.payload, negativeZero));
-        results.push({ version: next++ });
-      } catch (error) {
-        if (!isStratumError(error)) throw error;
-        results.push({ error: { code: error.code, message: error.message } });
-      }
+    const results = checkEntries(entries, (e, i) => {
+      const negativeZero = checkEvent(e.eventType, e.payload, `/entries/${i}/payload`);
+      writes.push(...this.eventWrites(scope, next, e.eventType, e.payload, negativeZero));
+      return next++;
     });
-    if (next === first) return results;
-    writes.push(this.logWrite(scope, next), ...this.#spaces.registration(scope));
-    await this.#db.commit(writes, at).done;
-    return results;
+    if (next !== first) writes.push(this.logWrite(scope, next));
+    return commitBatch(this.#db, this.#spaces, scope, writes, at, results);
   }
 
   /**
@@ -146,9 +136,7 @@ export class EventLog {
 
   /** The event at `sequence` if it was appended at or before `asOf`, else null. */
   async getAsOf(scope: Scope, sequence: number, asOf: number): Promise<VersionedValue | null> {
-    await this.#db.settled();
-    const record = await this.#db.store.getAsOf(eventKey(scope, sequence), asOf);
-    return record === undefined || record.tombstone ? null : entry(sequence, record);
+    return readAsOf(this.#db, eventKey(scope, sequence), asOf, (record) => entry(sequence, record));
   }
 
   /**

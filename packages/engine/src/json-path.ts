@@ -1,4 +1,4 @@
-import { LIMITS, err, type Value } from '@stratum/core';
+import { LIMITS, err, isValueObject, type Value } from '@stratum/core';
 
 /** One step of a path: an object key (string) or an array index (number). */
 export type PathSegment = string | number;
@@ -76,9 +76,6 @@ export function parsePath(text: string): JsonPath {
 
 type JsonObject = { [key: string]: Value };
 
-const isObject = (v: Value | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-
 /** The kind of a value in path errors (JSON's names; bytes are Stratum's own kind). */
 export function kindName(v: Value): string {
   if (v === null) return 'null';
@@ -126,7 +123,7 @@ export function getAt(doc: Value, path: JsonPath): Value | undefined {
       cur = cur[seg];
     } else {
       // Own keys only: `constructor` or `__proto__` must not reach the prototype.
-      if (!isObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
+      if (!isValueObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
       cur = cur[seg];
     }
   }
@@ -160,7 +157,7 @@ export function setAt(doc: Value, path: JsonPath, value: Value, first = 0): SetR
       cur = cur[seg] as Value;
       continue;
     }
-    if (!isObject(cur)) throw typeMismatch('object', cur, path, i);
+    if (!isValueObject(cur)) throw typeMismatch('object', cur, path, i);
     if (Object.hasOwn(cur, seg)) {
       cur = cur[seg] as Value;
       continue;
@@ -185,7 +182,7 @@ export function setAt(doc: Value, path: JsonPath, value: Value, first = 0): SetR
     arr.push(value);
     return { root: doc, undo: () => void arr.pop() };
   }
-  if (!isObject(cur)) throw typeMismatch('object', cur, path, last);
+  if (!isValueObject(cur)) throw typeMismatch('object', cur, path, last);
   return { root: doc, undo: attachKey(cur, checkedKey(seg, path, last), value) };
 }
 
@@ -221,7 +218,7 @@ export function deleteAt(doc: Value, path: JsonPath): boolean {
     parent.splice(seg, 1);
     return true;
   }
-  if (!isObject(parent) || !Object.hasOwn(parent, seg)) return false;
+  if (!isValueObject(parent) || !Object.hasOwn(parent, seg)) return false;
   delete parent[seg];
   return true;
 }

@@ -1,14 +1,16 @@
 import {
-  TypeTag, checkValue, isStratumError, itemKey, userKeyOf, validateKey, type Value,
+  TypeTag, checkValue, itemKey, userKeyOf, validateKey, type Value,
 } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
+import { checkEntries, commitBatch } from './batch-items.js';
 import type { Database, Write } from './database.js';
 import { checkDocument, checkFinite } from './json-document.js';
 import { deleteAt, getAt, parsePath, setAt, type JsonPath } from './json-path.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
-import { DELETED_COUNTER } from './state.js';
+import { cellHistoryEntry } from './state.js';
+import { readAsOf, readHistory } from './versioned-reads.js';
 
 /**
  * The one stored record of a document: its whole value and its counter (1 on creation, +1 per
@@ -69,15 +71,6 @@ export function applySet(current: JsonRecord | undefined, path: JsonPath, value:
 
 const recordOf = (r: VersionedRecord): JsonRecord => r.value as JsonRecord;
 
-/**
- * History entries: a deletion appears with `value: null, deleted: true` and, like a state cell's,
- * the counter going back to {@link DELETED_COUNTER} (the next write starts again at 1).
- */
-const historyEntry = (r: VersionedRecord): VersionedValue =>
-  r.tombstone
-    ? { value: null, version: DELETED_COUNTER, timestamp: r.timestamp, deleted: true }
-    : { value: recordOf(r).value, version: recordOf(r).counter, timestamp: r.timestamp };
-
 /** The JSON document primitive: one record per (branch, space, key) under the Json tag. */
 export class JsonStore {
   readonly #db: Database;
@@ -118,8 +111,7 @@ export class JsonStore {
   async getAsOf(scope: Scope, key: string, path: string, asOf: number): Promise<VersionedValue | null> {
     validateKey(key);
     const parsed = parsePath(path);
-    await this.#db.settled();
-    return found(await this.#db.store.getAsOf(this.#key(scope, key), asOf), parsed);
+    return readAsOf(this.#db, this.#key(scope, key), asOf, (r) => found(r, parsed));
   }
 
   /**
@@ -147,10 +139,8 @@ export class JsonStore {
   /** Whole-document versions newest first (deletions marked), only those at or before `asOf`; null if none. */
   async history(scope: Scope, key: string, asOf?: number): Promise<VersionedValue[] | null> {
     validateKey(key);
-    await this.#db.settled();
-    let records = await this.#db.store.history(this.#key(scope, key));
-    if (asOf !== undefined) records = records.filter((r) => r.timestamp <= asOf);
-    return records.length === 0 ? null : records.map(historyEntry);
+    // A document's record holds a value and a counter as a state cell's does, and its history reads the same.
+    return readHistory(this.#db, this.#key(scope, key), asOf, cellHistoryEntry);
   }
 
   /**
@@ -164,30 +154,24 @@ export class JsonStore {
     at: number,
   ): Promise<BatchItemResult[]> {
     const docs = new Map<string, { key: Buffer; current: JsonRecord | undefined; negativeZero: boolean; changed: boolean }>();
-    const results = entries.map((entry, i): BatchItemResult => {
-      try {
-        const req = checkJsonSet(entry.key, entry.path, entry.value, `/entries/${i}/value`);
-        let doc = docs.get(entry.key);
-        if (doc === undefined) {
-          const k = this.#key(scope, entry.key);
-          doc = { key: k, current: this.#current(k), negativeZero: false, changed: false };
-          docs.set(entry.key, doc);
-        }
-        // A copy: a later entry may write inside this value, and the caller's object must not change.
-        const { record, negativeZero } = applySet(doc.current, req.path, structuredClone(req.value));
-        Object.assign(doc, { current: record, negativeZero, changed: true });
-        return { version: record.counter };
-      } catch (e) {
-        if (!isStratumError(e)) throw e;
-        return { error: { code: e.code, message: e.message } };
+    const results = checkEntries(entries, (entry, i) => {
+      const req = checkJsonSet(entry.key, entry.path, entry.value, `/entries/${i}/value`);
+      let doc = docs.get(entry.key);
+      if (doc === undefined) {
+        const k = this.#key(scope, entry.key);
+        doc = { key: k, current: this.#current(k), negativeZero: false, changed: false };
+        docs.set(entry.key, doc);
       }
+      // A copy: a later entry may write inside this value, and the caller's object must not change.
+      const { record, negativeZero } = applySet(doc.current, req.path, structuredClone(req.value));
+      Object.assign(doc, { current: record, negativeZero, changed: true });
+      return record.counter;
     });
     const writes: Write[] = [];
     for (const doc of docs.values()) {
       if (doc.changed) writes.push({ key: doc.key, value: doc.current, negativeZero: doc.negativeZero });
     }
-    if (writes.length > 0) await this.#db.commit([...writes, ...this.#spaces.registration(scope)], at).done;
-    return results;
+    return commitBatch(this.#db, this.#spaces, scope, writes, at, results);
   }
 
   /**

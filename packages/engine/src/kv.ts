@@ -1,10 +1,12 @@
 import {
-  TypeTag, checkValue, isStratumError, itemKey, userKeyOf, validateKey, type ErrorCode, type Value,
+  TypeTag, checkValue, itemKey, userKeyOf, validateKey, type ErrorCode, type Value,
 } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
+import { checkEntries, commitBatch } from './batch-items.js';
 import type { Database, Write } from './database.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
+import { readAsOf, readHistory } from './versioned-reads.js';
 
 /** A value with the version and time of the write that made it. */
 export interface VersionedValue {
@@ -64,9 +66,7 @@ export class KvStore {
 
   async getAsOf(scope: Scope, key: string, asOf: number): Promise<VersionedValue | null> {
     validateKey(key);
-    await this.#db.settled();
-    const record = await this.#db.store.getAsOf(this.#key(scope, key), asOf);
-    return record === undefined || record.tombstone ? null : versioned(record);
+    return readAsOf(this.#db, this.#key(scope, key), asOf, versioned);
   }
 
   /** Deletes `key`; false (and nothing written, no space registered) when it was absent. */
@@ -104,32 +104,20 @@ export class KvStore {
 
   /** Every valid entry lands in one commit with one version; invalid ones get their own error. */
   async batchPut(scope: Scope, entries: readonly { key: string; value: Value }[], at: number): Promise<BatchItemResult[]> {
-    const results: (BatchItemResult | undefined)[] = [];
     const writes: Write[] = [];
-    entries.forEach((entry, i) => {
-      try {
-        validateKey(entry.key);
-        const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
-        writes.push({ key: this.#key(scope, entry.key), value: entry.value, negativeZero });
-        results.push(undefined);
-      } catch (e) {
-        if (!isStratumError(e)) throw e;
-        results.push({ error: { code: e.code, message: e.message } });
-      }
+    const results = checkEntries(entries, (entry, i) => {
+      validateKey(entry.key);
+      const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
+      writes.push({ key: this.#key(scope, entry.key), value: entry.value, negativeZero });
+      return undefined;
     });
-    if (writes.length === 0) return results as BatchItemResult[];
-    const c = this.#db.commit([...writes, ...this.#spaces.registration(scope)], at);
-    await c.done;
-    return results.map((r) => r ?? { version: c.version });
+    return commitBatch(this.#db, this.#spaces, scope, writes, at, results);
   }
 
   /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */
   async history(scope: Scope, key: string, asOf?: number): Promise<VersionedValue[] | null> {
     validateKey(key);
-    await this.#db.settled();
-    let records = await this.#db.store.history(this.#key(scope, key));
-    if (asOf !== undefined) records = records.filter((r) => r.timestamp <= asOf);
-    return records.length === 0 ? null : records.map(historyEntry);
+    return readHistory(this.#db, this.#key(scope, key), asOf, historyEntry);
   }
 }
 

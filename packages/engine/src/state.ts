@@ -1,9 +1,11 @@
-import { TypeTag, checkValue, isStratumError, itemKey, userKeyOf, validateKey, type Value } from '@stratum/core';
+import { TypeTag, checkValue, itemKey, userKeyOf, validateKey, type Value } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
+import { checkEntries, commitBatch } from './batch-items.js';
 import type { Database, Write } from './database.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
+import { readAsOf, readHistory } from './versioned-reads.js';
 
 /** What a state cell's stored record holds: its value and its per-cell counter. */
 export interface CellRecord {
@@ -26,7 +28,10 @@ export const cellVersioned = (record: VersionedRecord): VersionedValue => {
   return { value: cell.value, version: cell.counter, timestamp: record.timestamp };
 };
 
-/** History entries: deletions appear with `value: null, deleted: true` and {@link DELETED_COUNTER}. */
+/**
+ * History entries of a record holding a value and a counter (a state cell, a JSON document):
+ * deletions appear with `value: null, deleted: true` and {@link DELETED_COUNTER}.
+ */
 export const cellHistoryEntry = (record: VersionedRecord): VersionedValue =>
   record.tombstone
     ? { value: null, version: DELETED_COUNTER, timestamp: record.timestamp, deleted: true }
@@ -113,9 +118,7 @@ export class StateStore {
 
   async getAsOf(scope: Scope, cell: string, asOf: number): Promise<VersionedValue | null> {
     validateKey(cell, 'cell');
-    await this.#db.settled();
-    const record = await this.#db.store.getAsOf(this.#key(scope, cell), asOf);
-    return record === undefined || record.tombstone ? null : cellVersioned(record);
+    return readAsOf(this.#db, this.#key(scope, cell), asOf, cellVersioned);
   }
 
   /** Deletes the cell; false (and nothing written) when it was absent. */
@@ -144,35 +147,24 @@ export class StateStore {
    * advances twice: each entry reports its own counter, and the commit stores the last value.
    */
   async batchSet(scope: Scope, entries: readonly { cell: string; value: Value }[], at: number): Promise<BatchItemResult[]> {
-    const results: BatchItemResult[] = [];
     const writes = new Map<string, Write>();
     const counters = new Map<string, number>();
-    entries.forEach((entry, i) => {
-      try {
-        validateKey(entry.cell, 'cell');
-        const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
-        const key = this.#key(scope, entry.cell);
-        const counter = (counters.get(entry.cell) ?? this.#counter(key)) + 1;
-        counters.set(entry.cell, counter);
-        const cell: CellRecord = { value: entry.value, counter };
-        writes.set(entry.cell, { key, value: cell, negativeZero });
-        results.push({ version: counter });
-      } catch (e) {
-        if (!isStratumError(e)) throw e;
-        results.push({ error: { code: e.code, message: e.message } });
-      }
+    const results = checkEntries(entries, (entry, i) => {
+      validateKey(entry.cell, 'cell');
+      const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
+      const key = this.#key(scope, entry.cell);
+      const counter = (counters.get(entry.cell) ?? this.#counter(key)) + 1;
+      counters.set(entry.cell, counter);
+      const cell: CellRecord = { value: entry.value, counter };
+      writes.set(entry.cell, { key, value: cell, negativeZero });
+      return counter;
     });
-    if (writes.size === 0) return results;
-    await this.#db.commit([...writes.values(), ...this.#spaces.registration(scope)], at).done;
-    return results;
+    return commitBatch(this.#db, this.#spaces, scope, [...writes.values()], at, results);
   }
 
   /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */
   async history(scope: Scope, cell: string, asOf?: number): Promise<VersionedValue[] | null> {
     validateKey(cell, 'cell');
-    await this.#db.settled();
-    let records = await this.#db.store.history(this.#key(scope, cell));
-    if (asOf !== undefined) records = records.filter((r) => r.timestamp <= asOf);
-    return records.length === 0 ? null : records.map(cellHistoryEntry);
+    return readHistory(this.#db, this.#key(scope, cell), asOf, cellHistoryEntry);
   }
 }

@@ -1,7 +1,7 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { StratumError, err, toStratumError } from '@stratum/core';
+import { StratumError, err, isNonArrayObject, toStratumError } from '@stratum/core';
 import { ERROR_CODE_MARKER, isValueSchema } from './commands/common.js';
 import { COMMAND_SCHEMAS, type Command } from './commands/index.js';
 import { copyStripped, decodeObject, escapePointer, objectPlan, type ObjectPlan, type ValueMode } from './prepare.js';
@@ -30,14 +30,12 @@ const ENTRIES = new Map<string, Entry>(
   }),
 );
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /**
  * Reads one request (a parsed JSON object): takes out the envelope's `id`, then checks and decodes
  * the command. Never throws; a bad request comes back as `{ error }`, with its `id` when that was valid.
  */
 export function parseRequest(raw: unknown): ParsedRequest {
-  if (!isObject(raw)) return { error: notAnObject(raw) };
+  if (!isNonArrayObject(raw)) return { error: notAnObject(raw) };
   const id = raw['id'];
   if (id !== undefined && id !== null && typeof id !== 'string' && typeof id !== 'number') {
     return { error: err.invalidCommand("field '/id' must be a string or a number", '/id') };
@@ -56,7 +54,7 @@ export function parseRequest(raw: unknown): ParsedRequest {
  * decoded from their JSON form. Throws `InvalidCommand` (or `InvalidInput` for a bad Value).
  */
 export function parseCommand(raw: unknown): Command {
-  if (!isObject(raw)) throw notAnObject(raw);
+  if (!isNonArrayObject(raw)) throw notAnObject(raw);
   return prepare(raw, undefined, 'json');
 }
 
@@ -65,7 +63,7 @@ export function parseCommand(raw: unknown): Command {
  * already native (`Uint8Array`, `bigint`, …) and are kept as they are. Returns a checked copy.
  */
 export function checkCommand(cmd: unknown): Command {
-  if (!isObject(cmd)) throw notAnObject(cmd);
+  if (!isNonArrayObject(cmd)) throw notAnObject(cmd);
   return prepare(cmd, undefined, 'native');
 }
 

@@ -5,7 +5,7 @@
  * leave the caller's objects alone.
  */
 import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
-import { err, valueFromJson } from '@stratum/core';
+import { err, isNonArrayObject, valueFromJson } from '@stratum/core';
 import { isValueSchema } from './commands/common.js';
 
 export interface ObjectPlan {
@@ -81,8 +81,6 @@ function planOf(schema: TSchema): Plan | undefined {
 
 type Obj = Record<string, unknown>;
 
-const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /** Whether the prop is to be dropped: optional and undefined, or null where null means absent. */
 const absent = (p: PropPlan, v: unknown): boolean => (v === undefined ? p.optional : v === null && p.nullIsAbsent);
 
@@ -112,7 +110,7 @@ export function copyStripped(plan: ObjectPlan, x: Obj, skip: string | undefined)
 }
 
 function strip(plan: Plan, x: unknown): unknown {
-  if (plan.kind === 'object') return isObject(x) ? stripObject(plan, x) : x;
+  if (plan.kind === 'object') return isNonArrayObject(x) ? stripObject(plan, x) : x;
   if (plan.kind === 'array') return Array.isArray(x) ? stripArray(plan, x) : x;
   return x;
 }

@@ -44,15 +44,6 @@ export class ExactIndex {
     return this.#keys.length;
   }
 
-  /** Bytes held by the embedding buffer, spare capacity included. */
-  get bufferBytes(): number {
-    return this.#data.byteLength;
-  }
-
-  has(key: string): boolean {
-    return this.#slots.has(key);
-  }
-
   /** Inserts or replaces `key`. The index keeps its own copies of the embedding and metadata object. */
   put(key: string, embedding: Float32Array, metadata: Value): void {
     let slot = this.#slots.get(key);

@@ -1,4 +1,4 @@
-import { err, type Value } from '@stratum/core';
+import { err, isValueObject, type Value } from '@stratum/core';
 
 export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains';
 
@@ -15,9 +15,6 @@ export type MetadataPredicate = (metadata: Value) => boolean;
 type Test = (fieldValue: Value) => boolean;
 
 const isNumeric = (v: Value): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
-
-const isPlainObject = (v: Value): v is { [key: string]: Value } =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 /**
  * Equality for filters: numbers compare by numeric value whatever their kind (an Int equals the
@@ -85,7 +82,7 @@ export function compileFilter(filter: readonly FilterCondition[] | undefined, pa
   });
   const n = tests.length;
   return (metadata) => {
-    if (!isPlainObject(metadata)) return false;
+    if (!isValueObject(metadata)) return false;
     for (let i = 0; i < n; i++) {
       const field = fields[i] as string;
       if (!Object.hasOwn(metadata, field)) return false;

@@ -1,4 +1,4 @@
-import { TypeTag, err, itemKey, type Value } from '@stratum/core';
+import { TypeTag, err, isNonArrayObject, itemKey, type Value } from '@stratum/core';
 import type { Scope } from '../scope.js';
 import type { Metric } from './distance.js';
 
@@ -51,17 +51,15 @@ export function embeddingOf(bytes: Uint8Array): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
 export function readConfig(value: unknown): ConfigRecord {
-  if (!isRecord(value) || typeof value['dimension'] !== 'number' || typeof value['metric'] !== 'string') {
+  if (!isNonArrayObject(value) || typeof value['dimension'] !== 'number' || typeof value['metric'] !== 'string') {
     throw err.serialization('malformed vector collection record');
   }
   return value as unknown as ConfigRecord;
 }
 
 export function readVector(value: unknown): VectorRecord {
-  if (!isRecord(value) || !(value['embedding'] instanceof Uint8Array) || typeof value['version'] !== 'number') {
+  if (!isNonArrayObject(value) || !(value['embedding'] instanceof Uint8Array) || typeof value['version'] !== 'number') {
     throw err.serialization('malformed vector record');
   }
   return value as unknown as VectorRecord;
