@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { agentMemory } from '../src/agent-memory.js';
 import { demo } from '../src/demo.js';
 
 describe('examples', () => {
@@ -12,5 +13,17 @@ describe('examples', () => {
     expect(text).toContain('as of the first write it was: {"tempC":18,"sky":"cloudy"}');
     expect(text).toContain('after a restart, conversations/msg_001 = {"role":"user","text":"What is the weather in Paris?"}');
     expect(text).toMatch(/tool-results: 1 key\(s\)/);
+  });
+
+  it('agent memory uses events, state, JSON and vectors in their own spaces', async () => {
+    const lines: string[] = [];
+    await agentMemory((l) => lines.push(l));
+    expect(lines).toEqual([
+      'conversations: 3 events, tool calls: {"tool":"weather_api","status":"ok"}',
+      'credits: cas with counter 1 -> 2, stale cas -> null, now 9',
+      'profile.prefs = {"units":"metric","cities":["Paris"]}',
+      'recall for weather: likes-rain, hates-snow',
+      'spaces: conversations, default, memories, user-context',
+    ]);
   });
 });
