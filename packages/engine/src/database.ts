@@ -1,7 +1,7 @@
 import { systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
-import { GroupCommit } from './group-commit.js';
+import { CLOCK_META, GroupCommit, type ClockState } from './group-commit.js';
 import { randomIds, seededIds } from './ids.js';
 
 export interface DatabaseOptions {
@@ -28,12 +28,6 @@ export interface Committed {
   readonly done: Promise<void>;
 }
 
-interface ClockState {
-  version: number;
-  timestamp: number;
-}
-
-const CLOCK_META = 'clock';
 const CREATED_META = 'created';
 
 /**
@@ -106,17 +100,19 @@ export class Database {
     const version = ++this.#version;
     const timestamp = (this.#timestamp = Math.max(Math.floor(at), this.#timestamp + 1));
     // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
-    const ops: WriteOp[] = writes.map((w) =>
-      w.tombstone
+    const ops: WriteOp[] = new Array(writes.length);
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i] as Write;
+      ops[i] = w.tombstone
         ? { key: w.key, version, timestamp, tombstone: true }
-        : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) },
-    );
-    const meta: MetaOp[] = [{ name: CLOCK_META, value: { version, timestamp } }];
+        : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) };
+    }
+    let meta: MetaOp[] | undefined;
     if (this.#createdAt === undefined && this.#firstCommandAt !== undefined) {
       this.#createdAt = this.#firstCommandAt;
-      meta.push({ name: CREATED_META, value: this.#createdAt });
+      meta = [{ name: CREATED_META, value: this.#createdAt }];
     }
-    return { version, timestamp, done: this.#commits.enqueue(ops, meta) };
+    return { version, timestamp, done: this.#commits.enqueue(ops, version, timestamp, meta) };
   }
 
   /** Latest live record of `key`, seeing writes that have not reached storage yet. */

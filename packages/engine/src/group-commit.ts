@@ -1,18 +1,32 @@
 import { err, isStratumError } from '@stratum/core';
 import { decodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 
+/** The meta entry that carries the clock: every batch stores the one of its last commit. */
+export const CLOCK_META = 'clock';
+
+/** The commit version and timestamp the clock meta entry holds. */
+export interface ClockState {
+  version: number;
+  timestamp: number;
+}
+
 interface Batch {
   ops: WriteOp[];
-  /** The overlay key of each op, computed once. */
+  /** The overlay key of each op, computed once (and handed to the store, which keys by it too). */
   keys: string[];
-  /** Meta entries by name: later commits of a batch overwrite earlier ones (the clock). */
-  meta: Map<string, unknown>;
+  /** The clock of the batch's last commit. */
+  version: number;
+  timestamp: number;
+  /** Other meta entries by name, later commits overwriting earlier ones; most batches have none. */
+  meta: Map<string, unknown> | undefined;
   done: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
-  /** Resolves when the batch is over, stored or failed: what readers wait for. */
-  settled: Promise<void>;
-  settle: () => void;
+  /** The batch is over, stored or failed: what readers wait for. */
+  settled: boolean;
+  /** Made only when a reader waits for this batch: most batches have no such reader. */
+  waiters: Promise<void> | undefined;
+  wake: (() => void) | undefined;
 }
 
 function newBatch(): Batch {
@@ -24,11 +38,17 @@ function newBatch(): Batch {
   });
   // A batch nobody awaits (every caller gone) must not crash the process on failure.
   done.catch(() => undefined);
-  let settle!: () => void;
-  const settled = new Promise<void>((res) => {
-    settle = res;
-  });
-  return { ops: [], keys: [], meta: new Map(), done, resolve, reject, settled, settle };
+  return {
+    ops: [], keys: [], version: 0, timestamp: 0, meta: undefined, done, resolve, reject,
+    settled: false, waiters: undefined, wake: undefined,
+  };
+}
+
+function settledOf(batch: Batch | undefined): Promise<void> {
+  if (batch === undefined || batch.settled) return Promise.resolve();
+  return (batch.waiters ??= new Promise<void>((res) => {
+    batch.wake = res;
+  }));
 }
 
 /** Keys as latin1 strings: one char per byte, so Map lookups compare bytes exactly. */
@@ -49,7 +69,8 @@ export class GroupCommit {
   readonly #waiting: Batch[] = [];
   #inFlight = false;
   #kickQueued = false;
-  #last: Promise<void> = Promise.resolve();
+  /** The batch opened last: batches settle in order, so it settles after every earlier one. */
+  #last: Batch | undefined;
   readonly #overlay = new Map<string, { op: WriteOp; batch: Batch }>();
 
   constructor(store: Store, sync: boolean) {
@@ -57,22 +78,31 @@ export class GroupCommit {
     this.#sync = sync;
   }
 
-  /** Adds ops to the open batch (opening one if needed); resolves when that batch is stored. */
-  enqueue(ops: readonly WriteOp[], meta: readonly MetaOp[]): Promise<void> {
+  /**
+   * Adds the ops of the commit stamped `version` and `timestamp` to the open batch (opening one
+   * if needed), with `meta` entries besides the clock; resolves when that batch is stored.
+   */
+  enqueue(ops: readonly WriteOp[], version: number, timestamp: number, meta?: readonly MetaOp[]): Promise<void> {
     let batch = this.#open;
     if (batch === undefined) {
       batch = newBatch();
       this.#open = batch;
-      this.#last = batch.settled;
+      this.#last = batch;
       this.#queueKick();
     }
-    for (const op of ops) {
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as WriteOp;
       const k = latin1(op.key);
       batch.ops.push(op);
       batch.keys.push(k);
       this.#overlay.set(k, { op, batch });
     }
-    for (const m of meta) batch.meta.set(m.name, m.value);
+    batch.version = version;
+    batch.timestamp = timestamp;
+    if (meta !== undefined && meta.length > 0) {
+      batch.meta ??= new Map();
+      for (const m of meta) batch.meta.set(m.name, m.value);
+    }
     return batch.done;
   }
 
@@ -99,7 +129,7 @@ export class GroupCommit {
       this.#open = undefined;
       this.#kick();
     }
-    return this.#last;
+    return settledOf(this.#last);
   }
 
   get idle(): boolean {
@@ -133,7 +163,9 @@ export class GroupCommit {
 
   async #write(batch: Batch): Promise<void> {
     try {
-      await this.#store.write(batch.ops, [...batch.meta].map(([name, value]) => ({ name, value })), { sync: this.#sync });
+      const meta: MetaOp[] = [{ name: CLOCK_META, value: { version: batch.version, timestamp: batch.timestamp } }];
+      if (batch.meta !== undefined) for (const [name, value] of batch.meta) meta.push({ name, value });
+      await this.#store.write(batch.ops, meta, { sync: this.#sync, keys: batch.keys });
       batch.resolve();
       this.#forget(batch);
     } catch (e) {
@@ -152,6 +184,7 @@ export class GroupCommit {
     for (const k of batch.keys) {
       if (this.#overlay.get(k)?.batch === batch) this.#overlay.delete(k);
     }
-    batch.settle();
+    batch.settled = true;
+    batch.wake?.();
   }
 }

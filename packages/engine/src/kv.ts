@@ -3,7 +3,7 @@ import {
 } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import { checkEntries, commitBatch } from './batch-items.js';
-import type { Database, Write } from './database.js';
+import type { Committed, Database, Write } from './database.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
@@ -49,13 +49,20 @@ export class KvStore {
     return itemKey(scope.prefix(TypeTag.Kv), key);
   }
 
-  async put(scope: Scope, key: string, value: Value, at: number): Promise<number> {
-    validateKey(key);
-    const { negativeZero } = checkValue(value, '/value');
-    const writes: Write[] = [{ key: this.#key(scope, key), value, negativeZero }, ...this.#spaces.registration(scope)];
-    const c = this.#db.commit(writes, at);
-    await c.done;
-    return c.version;
+  put(scope: Scope, key: string, value: Value, at: number): Promise<number> {
+    let c: Committed;
+    try {
+      validateKey(key);
+      const { negativeZero } = checkValue(value, '/value');
+      const write: Write = { key: this.#key(scope, key), value, negativeZero };
+      const registration = this.#spaces.registration(scope);
+      c = this.#db.commit(registration.length === 0 ? [write] : [write, ...registration], at);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // One `then` instead of an async function's own promise and await.
+    const version = c.version;
+    return c.done.then(() => version);
   }
 
   get(scope: Scope, key: string): VersionedValue | null {

@@ -19,7 +19,35 @@ export class Scope {
     this.space = space;
   }
 
+  /** The prefix of `tag` in this scope; shared between commands, so callers must not write to it. */
   prefix(tag: (typeof TypeTag)[keyof typeof TypeTag]): Buffer {
-    return tagPrefix(this.branch, this.space, tag);
+    const byTag = prefixesOf(this.branch, this.space);
+    return (byTag[tag] ??= tagPrefix(this.branch, this.space, tag));
   }
+}
+
+/** Bounds the cache: names come from callers, so a stream of fresh spaces must not grow it forever. */
+const MAX_CACHED_SPACES = 1024;
+let cachedSpaces = 0;
+/** Prefixes by branch, then space, then tag: every command builds its keys from one, so they are built once. */
+const PREFIXES = new Map<string, Map<string, Buffer[]>>();
+
+function prefixesOf(branch: string, space: string): Buffer[] {
+  let bySpace = PREFIXES.get(branch);
+  if (bySpace === undefined) {
+    bySpace = new Map();
+    PREFIXES.set(branch, bySpace);
+  }
+  let byTag = bySpace.get(space);
+  if (byTag === undefined) {
+    if (++cachedSpaces > MAX_CACHED_SPACES) {
+      PREFIXES.clear();
+      bySpace.clear();
+      cachedSpaces = 1;
+      PREFIXES.set(branch, bySpace);
+    }
+    byTag = [];
+    bySpace.set(space, byTag);
+  }
+  return byTag;
 }

@@ -103,9 +103,14 @@ export class Stratum {
   }
 
   /** Runs any command; the result type is that command's output. Fields it omits use this handle's branch and space. */
-  async execute<C extends Command>(command: C): Promise<OutputFor<C['type']>> {
-    this.#open();
-    return this.#session.execute(checkCommand(command) as C);
+  execute<C extends Command>(command: C): Promise<OutputFor<C['type']>> {
+    // Not async: returning the session's promise from an async function would cost two more microtask turns.
+    try {
+      this.#open();
+      return this.#session.execute(checkCommand(command) as C);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Switches this handle to `name`, creating the space if it is missing (only switching when read-only). */

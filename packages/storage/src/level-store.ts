@@ -22,7 +22,7 @@ import {
   recordIsTombstone,
   recordTimestamp,
 } from './record-codec.js';
-import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
+import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -153,7 +153,7 @@ export class LevelStore implements Store {
     return n;
   }
 
-  async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: { sync: boolean }): Promise<void> {
+  async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: WriteOptions): Promise<void> {
     this.#assertOpen();
     // A chained batch: the array form validates and copies every op again, several times slower.
     const batch = this.#db.batch();
@@ -166,7 +166,7 @@ export class LevelStore implements Store {
     }
     const entries = encodeMeta(meta);
     for (const { name, bytes } of entries) {
-      const key = spaced(META, Buffer.from(name, 'utf8'));
+      const key = metaKey(name);
       if (bytes === undefined) batch.del(key);
       else batch.put(key, bytes);
     }
@@ -239,6 +239,19 @@ export class LevelStore implements Store {
       await it.close().catch(() => undefined);
     }
   }
+}
+
+/** Meta keys by name: the same few names (the clock above all) are written with every batch. */
+const META_KEYS = new Map<string, Buffer>();
+
+function metaKey(name: string): Buffer {
+  let key = META_KEYS.get(name);
+  if (key === undefined) {
+    key = spaced(META, Buffer.from(name, 'utf8'));
+    // Names are the engine's own constants, but a bound keeps a stray caller from growing it.
+    if (META_KEYS.size < 256) META_KEYS.set(name, key);
+  }
+  return key;
 }
 
 async function loadMeta(db: Db): Promise<Map<string, unknown>> {

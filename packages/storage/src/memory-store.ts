@@ -1,6 +1,6 @@
 import { err } from '@stratum/core';
 import { decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
-import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp } from './store.js';
+import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
 interface Version {
@@ -90,7 +90,7 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async write(ops: readonly WriteOp[], meta: readonly MetaOp[], _options: { sync: boolean }): Promise<void> {
+  async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: WriteOptions): Promise<void> {
     this.#assertOpen();
     // Encode everything before touching state: a value that fails to encode leaves no trace.
     const payloads: Array<Buffer | undefined> = new Array(ops.length);
@@ -99,9 +99,10 @@ export class MemoryStore implements Store {
       payloads[i] = isDeletion(op) ? undefined : payloadOf(op);
     }
     const entries = encodeMeta(meta);
+    const keys = options.keys;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as WriteOp;
-      this.#append(latin1(op.key), { version: op.version, timestamp: op.timestamp, payload: payloads[i] });
+      this.#append(keys?.[i] ?? latin1(op.key), { version: op.version, timestamp: op.timestamp, payload: payloads[i] });
     }
     for (const { name, value } of entries) {
       if (value === undefined) this.#meta.delete(name);

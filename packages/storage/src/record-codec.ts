@@ -122,15 +122,40 @@ export interface EncodedMeta {
  * object is never shared with them.
  */
 export function encodeMeta(meta: readonly MetaOp[]): EncodedMeta[] {
-  const last = new Map<string, unknown>();
-  for (const { name, value } of meta) last.set(name, value);
+  let last: readonly MetaOp[] = meta;
+  if (meta.length > 1) {
+    const byName = new Map<string, unknown>();
+    for (const { name, value } of meta) byName.set(name, value);
+    last = Array.from(byName, ([name, value]) => ({ name, value }));
+  }
   const out: EncodedMeta[] = [];
-  for (const [name, value] of last) {
+  for (const { name, value } of last) {
     if (value === undefined) out.push({ name, bytes: undefined, value: undefined });
     else {
       const bytes = encodeValue(value);
-      out.push({ name, bytes, value: decodeValue(bytes) });
+      out.push({ name, bytes, value: flatCopy(value) ?? decodeValue(bytes) });
     }
+  }
+  return out;
+}
+
+/** A plain integer or string that cbor keeps exactly (-0 comes back as 0, so it does not qualify). */
+const exact = (v: unknown): boolean => typeof v === 'string' || (Number.isSafeInteger(v) && !Object.is(v, -0));
+
+/**
+ * What decoding `value`'s encoding would give, made without the round trip, for the shapes meta
+ * entries take with every batch (an integer, a flat record of integers such as the clock);
+ * undefined for anything else.
+ */
+function flatCopy(value: unknown): unknown {
+  if (exact(value)) return value;
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const src = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(src)) {
+    const v = src[key];
+    if (key === '__proto__' || !exact(v)) return undefined;
+    out[key] = v;
   }
   return out;
 }

@@ -53,6 +53,11 @@ export interface ScanOptions {
 
 export type ScanEntry = readonly [key: Uint8Array, record: VersionedRecord];
 
+export interface WriteOptions {
+  readonly sync: boolean;
+  readonly keys?: readonly string[] | undefined;
+}
+
 export interface Store {
   readonly kind: 'level' | 'memory';
 
@@ -74,8 +79,12 @@ export interface Store {
   /** Number of live keys starting with `prefix`. */
   count(prefix: Uint8Array): Promise<number>;
 
-  /** Applies every op and meta op atomically; `sync` asks the backend to reach stable storage. */
-  write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: { sync: boolean }): Promise<void>;
+  /**
+   * Applies every op and meta op atomically; `sync` asks the backend to reach stable storage.
+   * `keys`, when given, holds each op's key as a latin1 string (one char per byte), for a
+   * backend that keys by such strings and need not convert again.
+   */
+  write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: WriteOptions): Promise<void>;
 
   /** A meta entry, or undefined. Synchronous. */
   getMeta(name: string): unknown;

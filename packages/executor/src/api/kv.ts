@@ -19,8 +19,8 @@ declare module '../stratum.js' {
   }
 }
 
-Stratum.prototype.kvPut = async function (key, value) {
-  return (await this.execute({ type: 'KvPut', key, value })).value as number;
+Stratum.prototype.kvPut = function (key, value) {
+  return this.execute({ type: 'KvPut', key, value }).then((out) => out.value as number);
 };
 
 Stratum.prototype.kvGet = async function (key, options = {}) {

@@ -3,10 +3,9 @@ import type { HandlerMap } from '../handler.js';
 type KvCommandType = 'KvPut' | 'KvGet' | 'KvDelete' | 'KvList' | 'KvBatchPut' | 'KvGetv';
 
 export const kvHandlers = {
-  KvPut: async ({ engine, at }, c) => ({
-    type: 'Version',
-    value: await engine.kv.put(engine.scope(c.branch, c.space), c.key, c.value, at),
-  }),
+  // Not async: the executor turns a synchronous throw into a rejection, and each async layer adds a promise.
+  KvPut: ({ engine, at }, c) =>
+    engine.kv.put(engine.scope(c.branch, c.space), c.key, c.value, at).then((value) => ({ type: 'Version', value })),
   KvGet: async ({ engine }, c) => {
     const scope = engine.scope(c.branch, c.space);
     const value = c.asOf === undefined ? engine.kv.get(scope, c.key) : await engine.kv.getAsOf(scope, c.key, c.asOf);
