@@ -1,7 +1,7 @@
 import { systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
-import { CLOCK_META, GroupCommit, type ClockState } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
 import { randomIds, seededIds } from './ids.js';
 
 export interface DatabaseOptions {
@@ -31,6 +31,21 @@ export interface Committed {
 const CREATED_META = 'created';
 
 /**
+ * The stored clock is a lease: a version and a timestamp at least as high as any commit made
+ * under it. A batch stores a new lease only when a commit goes past the current one, so most
+ * batches write no clock entry at all; after a crash, counting resumes past the lease (versions
+ * may skip, as they may anyway), and a clean close stores the exact clock.
+ */
+const CLOCK_META = 'clock';
+const VERSION_LEASE = 10_000;
+const TIMESTAMP_LEASE = 1_000_000;
+
+interface ClockState {
+  version: number;
+  timestamp: number;
+}
+
+/**
  * The database: a global commit version and strictly increasing microsecond timestamps, both
  * persisted with every batch so they survive restarts, over a Store with group commit.
  */
@@ -45,6 +60,7 @@ export class Database {
   readonly #commits: GroupCommit;
   #version: number;
   #timestamp: number;
+  #lease: ClockState;
   #firstCommandAt: number | undefined;
   #seeded: IdSource | undefined;
 
@@ -58,6 +74,7 @@ export class Database {
     this.#createdAt = createdAt;
     this.#version = clock.version;
     this.#timestamp = clock.timestamp;
+    this.#lease = clock;
     this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability));
   }
 
@@ -108,11 +125,18 @@ export class Database {
         : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) };
     }
     let meta: MetaOp[] | undefined;
+    if (version > this.#lease.version || timestamp > this.#lease.timestamp) {
+      this.#lease = { version: version + VERSION_LEASE, timestamp: timestamp + TIMESTAMP_LEASE };
+      meta = [{ name: CLOCK_META, value: this.#lease }];
+    }
     if (this.#createdAt === undefined && this.#firstCommandAt !== undefined) {
       this.#createdAt = this.#firstCommandAt;
-      meta = [{ name: CREATED_META, value: this.#createdAt }];
+      (meta ??= []).push({ name: CREATED_META, value: this.#createdAt });
     }
-    return { version, timestamp, done: this.#commits.enqueue(ops, version, timestamp, meta) };
+    const done = this.#commits.enqueue(ops, meta);
+    // A lease that never reached storage covers nothing: the next commit must store a new one.
+    if (meta !== undefined) done.catch(() => (this.#lease = { version: 0, timestamp: 0 }));
+    return { version, timestamp, done };
   }
 
   /** Latest live record of `key`, seeing writes that have not reached storage yet. */
@@ -139,6 +163,10 @@ export class Database {
 
   async close(): Promise<void> {
     await this.settled().catch(() => undefined);
+    if (!this.readOnly && this.#version > 0) {
+      const exact: ClockState = { version: this.#version, timestamp: this.#timestamp };
+      await this.store.write([], [{ name: CLOCK_META, value: exact }], { sync: true }).catch(() => undefined);
+    }
     await this.store.close();
   }
 }

@@ -1,23 +1,11 @@
 import { err, isStratumError } from '@stratum/core';
 import { decodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 
-/** The meta entry that carries the clock: every batch stores the one of its last commit. */
-export const CLOCK_META = 'clock';
-
-/** The commit version and timestamp the clock meta entry holds. */
-export interface ClockState {
-  version: number;
-  timestamp: number;
-}
-
 interface Batch {
   ops: WriteOp[];
   /** The overlay key of each op, computed once (and handed to the store, which keys by it too). */
   keys: string[];
-  /** The clock of the batch's last commit. */
-  version: number;
-  timestamp: number;
-  /** Other meta entries by name, later commits overwriting earlier ones; most batches have none. */
+  /** Meta entries by name, later commits overwriting earlier ones; most batches have none. */
   meta: Map<string, unknown> | undefined;
   done: Promise<void>;
   resolve: () => void;
@@ -39,7 +27,7 @@ function newBatch(): Batch {
   // A batch nobody awaits (every caller gone) must not crash the process on failure.
   done.catch(() => undefined);
   return {
-    ops: [], keys: [], version: 0, timestamp: 0, meta: undefined, done, resolve, reject,
+    ops: [], keys: [], meta: undefined, done, resolve, reject,
     settled: false, waiters: undefined, wake: undefined,
   };
 }
@@ -78,11 +66,8 @@ export class GroupCommit {
     this.#sync = sync;
   }
 
-  /**
-   * Adds the ops of the commit stamped `version` and `timestamp` to the open batch (opening one
-   * if needed), with `meta` entries besides the clock; resolves when that batch is stored.
-   */
-  enqueue(ops: readonly WriteOp[], version: number, timestamp: number, meta?: readonly MetaOp[]): Promise<void> {
+  /** Adds a commit's ops and meta entries to the open batch (opening one if needed); resolves when that batch is stored. */
+  enqueue(ops: readonly WriteOp[], meta?: readonly MetaOp[]): Promise<void> {
     let batch = this.#open;
     if (batch === undefined) {
       batch = newBatch();
@@ -97,8 +82,6 @@ export class GroupCommit {
       batch.keys.push(k);
       this.#overlay.set(k, { op, batch });
     }
-    batch.version = version;
-    batch.timestamp = timestamp;
     if (meta !== undefined && meta.length > 0) {
       batch.meta ??= new Map();
       for (const m of meta) batch.meta.set(m.name, m.value);
@@ -163,7 +146,7 @@ export class GroupCommit {
 
   async #write(batch: Batch): Promise<void> {
     try {
-      const meta: MetaOp[] = [{ name: CLOCK_META, value: { version: batch.version, timestamp: batch.timestamp } }];
+      const meta: MetaOp[] = [];
       if (batch.meta !== undefined) for (const [name, value] of batch.meta) meta.push({ name, value });
       await this.#store.write(batch.ops, meta, { sync: this.#sync, keys: batch.keys });
       batch.resolve();

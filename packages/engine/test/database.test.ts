@@ -62,6 +62,31 @@ describe('Database', () => {
     }
   });
 
+  it('keeps versions and timestamps increasing after a stop without close (a crash)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratum-engine-'));
+    try {
+      const store = await openStore({ dir });
+      const engine = await Engine.open({ store, durability: 'standard' });
+      const scope = engine.scope('default', 'default');
+      let last = { version: 0, timestamp: 0 };
+      for (let i = 0; i < 50; i++) {
+        const c = engine.db.commit([{ key: itemKey(scope.prefix(TypeTag.Kv), `k${i}`), value: i }], Date.now() * 1000);
+        await c.done;
+        last = c;
+      }
+      await store.close(); // the database itself is never closed: no exact clock is stored
+      const reopened = await Engine.open({ store: await openStore({ dir }), durability: 'standard' });
+      const next = reopened.db.commit([{ key: itemKey(scope.prefix(TypeTag.Kv), 'after'), value: 1 }], 0);
+      await next.done;
+      expect(next.version).toBeGreaterThan(last.version);
+      expect(next.timestamp).toBeGreaterThan(last.timestamp);
+      expect(reopened.kv.get(reopened.scope('default', 'default'), 'k49')).toMatchObject({ value: 49, version: last.version });
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lets a read see a write whose batch has not reached storage yet', async () => {
     const engine = await Engine.open({ store: await openStore({ memory: true }), durability: 'cache' });
     const scope = engine.scope('default', 'default');
