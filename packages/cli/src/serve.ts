@@ -104,6 +104,8 @@ export async function serve({ input, output, session, log, preamble = [] }: Serv
     else if (line.text.trim() !== '') accept(pipeline.submit(line.text));
   }
   if (outstanding > 0) await new Promise<void>((resolve) => (finished = resolve));
+  // The connection is over: a transaction it left open is rolled back.
+  session.close();
   flush();
   await new Promise<void>((resolve) => output.write('', () => resolve()));
 }

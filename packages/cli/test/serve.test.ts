@@ -268,7 +268,7 @@ describe('stratum serve: failed commands change nothing', () => {
         { type: 'SpaceDelete', space: 'empty', branch: 'nope' },
         { type: 'JsonSet', key: 'doc', path: 'a..b', value: 1 },
         { type: 'BranchCreate', branch: 'feature' },
-        { type: 'TxnBegin' },
+        { type: 'TxnCommit' },
         { type: 'Flush' },
         { type: 'NoSuchThing' },
       ].map((r) => JSON.stringify(r)),

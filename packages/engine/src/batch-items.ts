@@ -1,8 +1,8 @@
 import { isStratumError } from '@stratum/core';
-import type { Database, Write } from './database.js';
+import type { Access } from './access.js';
+import type { Write } from './database.js';
 import type { BatchItemResult } from './kv.js';
 import type { Scope } from './scope.js';
-import type { SpaceIndex } from './spaces.js';
 
 /** An entry's result, or undefined while it waits for the version of the batch's commit. */
 export type PendingItemResult = BatchItemResult | undefined;
@@ -33,15 +33,13 @@ export function checkEntries<E>(entries: readonly E[], check: (entry: E, index: 
  * the first await, so no other command can write between the reads the checks made and it.
  */
 export async function commitBatch(
-  db: Database,
-  spaces: SpaceIndex,
+  access: Access,
   scope: Scope,
   writes: readonly Write[],
   at: number,
   results: readonly PendingItemResult[],
 ): Promise<BatchItemResult[]> {
   if (writes.length === 0) return results as BatchItemResult[];
-  const c = db.commit([...writes, ...spaces.registration(scope)], at);
-  await c.done;
-  return results.map((r) => r ?? { version: c.version });
+  const version = await access.apply(writes, scope, at);
+  return results.map((r) => r ?? { version });
 }

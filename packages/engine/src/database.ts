@@ -1,7 +1,7 @@
 import { systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, latin1 } from './group-commit.js';
 import { randomIds, seededIds } from './ids.js';
 
 export interface DatabaseOptions {
@@ -29,6 +29,7 @@ export interface Committed {
 }
 
 const CREATED_META = 'created';
+
 
 /**
  * The stored clock is a lease: a version and a timestamp at least as high as any commit made
@@ -63,6 +64,10 @@ export class Database {
   #lease: ClockState;
   #firstCommandAt: number | undefined;
   #seeded: IdSource | undefined;
+  /** Open transaction snapshots; while any is open, every commit notes the version it gave each key. */
+  #snapshots = 0;
+  /** Key (latin1) → version of its newest commit since the oldest open snapshot, deletions included. */
+  readonly #written = new Map<string, number>();
 
   private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number | undefined) {
     this.store = options.store;
@@ -118,8 +123,10 @@ export class Database {
     const timestamp = (this.#timestamp = Math.max(Math.floor(at), this.#timestamp + 1));
     // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
     const ops: WriteOp[] = new Array(writes.length);
+    const track = this.#snapshots > 0;
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i] as Write;
+      if (track) this.#written.set(latin1(w.key), version);
       ops[i] = w.tombstone
         ? { key: w.key, version, timestamp, tombstone: true }
         : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) };
@@ -137,6 +144,25 @@ export class Database {
     // A lease that never reached storage covers nothing: the next commit must store a new one.
     if (meta !== undefined) done.catch(() => (this.#lease = { version: 0, timestamp: 0 }));
     return { version, timestamp, done };
+  }
+
+  /**
+   * Opens a snapshot at the newest commit (queued ones included). Until it is closed, commits
+   * note which keys they write, so {@link writtenAfter} answers exactly, deletions included
+   * (which a point read cannot tell from absence).
+   */
+  openSnapshot(): { version: number; timestamp: number } {
+    this.#snapshots++;
+    return { version: this.#version, timestamp: this.#timestamp };
+  }
+
+  closeSnapshot(): void {
+    if (this.#snapshots > 0 && --this.#snapshots === 0) this.#written.clear();
+  }
+
+  /** Whether a commit after `version` wrote `key`; valid only while a snapshot at or before `version` is open. */
+  writtenAfter(key: Uint8Array, version: number): boolean {
+    return (this.#written.get(latin1(key)) ?? 0) > version;
   }
 
   /** Latest live record of `key`, seeing writes that have not reached storage yet. */

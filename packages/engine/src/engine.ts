@@ -7,6 +7,7 @@ import { KvStore } from './kv.js';
 import { DATA_TAGS, Scope } from './scope.js';
 import { SpaceIndex } from './spaces.js';
 import { StateStore } from './state.js';
+import { Transaction } from './transaction.js';
 import { VectorStore } from './vector/vectors.js';
 
 /** The database with its indexes and primitives: what the executor's handlers act on. */
@@ -38,6 +39,11 @@ export class Engine {
   /** A checked (branch, space) for a data command. */
   scope(branch: string, space: string): Scope {
     return new Scope(this.branches, branch, space);
+  }
+
+  /** Begins a snapshot-isolated transaction on `branch` (not checked here: its commands and its commit check it). */
+  begin(branch: string, at: number): Transaction {
+    return new Transaction(this.db, this.spaces, this.branches, branch, at);
   }
 
   /** Live user items (KV keys, documents, cells, events, vectors) of every branch and space. */

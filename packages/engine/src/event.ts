@@ -1,11 +1,13 @@
 import { LIMITS, checkValue, err, isValueObject, nonFinitePath, type Value } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import { checkEntries, commitBatch } from './batch-items.js';
+import { DirectAccess, prepared, type Access } from './access.js';
 import type { Database, Write } from './database.js';
 import { eventKey, eventLogKey, eventTypeIndexKey, eventTypeIndexPrefix } from './event-keys.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
+import { ownValue } from './state.js';
 import { readAsOf } from './versioned-reads.js';
 
 /** What an event record holds. Its timestamp is the record's own: that of the commit that appended it. */
@@ -70,35 +72,42 @@ const entry = (sequence: number, r: VersionedRecord): VersionedValue => ({
  */
 export class EventLog {
   readonly #db: Database;
-  readonly #spaces: SpaceIndex;
+  readonly #direct: DirectAccess;
 
   constructor(db: Database, spaces: SpaceIndex) {
     this.#db = db;
-    this.#spaces = spaces;
+    this.#direct = new DirectAccess(db, spaces);
   }
 
   /** Number of events in the log, which is also the next sequence; counts appends still queued. */
-  len(scope: Scope): number {
-    const record = this.#db.read(eventLogKey(scope));
+  len(scope: Scope, access: Access = this.#direct): number {
+    const record = access.read(eventLogKey(scope));
     return record === undefined ? 0 : (record.value as LogRecord).next;
   }
 
-  /** Appends one event; resolves to its sequence once its commit has landed. */
-  async append(scope: Scope, type: string, payload: Value, at: number): Promise<number> {
+  /** The log's length as `access` sees it (a transaction: the committed log at its snapshot plus its own appends). */
+  async lenIn(access: Access, scope: Scope): Promise<number> {
+    return prepared(access, [eventLogKey(scope)], async () => this.len(scope, access));
+  }
+
+  /** Appends one event; resolves to its sequence once its commit has landed (inside a transaction: once buffered). */
+  async append(scope: Scope, type: string, payload: Value, at: number, access: Access = this.#direct): Promise<number> {
     const negativeZero = checkEvent(type, payload, '/payload');
-    const sequence = this.len(scope);
-    const writes = [
-      ...this.eventWrites(scope, sequence, type, payload, negativeZero),
-      this.logWrite(scope, sequence + 1),
-      ...this.#spaces.registration(scope),
-    ];
-    await this.#db.commit(writes, at).done;
-    return sequence;
+    return prepared(access, [eventLogKey(scope)], async () => {
+      const sequence = this.len(scope, access);
+      const writes = [...this.eventWrites(scope, sequence, type, payload, negativeZero), this.logWrite(scope, sequence + 1)];
+      await access.apply(writes, scope, at);
+      return sequence;
+    });
   }
 
   /** Appends every valid entry in one commit, with consecutive sequences in input order; invalid ones get their own error. */
-  async batchAppend(scope: Scope, entries: readonly EventEntry[], at: number): Promise<BatchItemResult[]> {
-    const first = this.len(scope);
+  async batchAppend(scope: Scope, entries: readonly EventEntry[], at: number, access: Access = this.#direct): Promise<BatchItemResult[]> {
+    return prepared(access, [eventLogKey(scope)], () => this.#batchAppend(scope, entries, at, access));
+  }
+
+  #batchAppend(scope: Scope, entries: readonly EventEntry[], at: number, access: Access): Promise<BatchItemResult[]> {
+    const first = this.len(scope, access);
     let next = first;
     const writes: Write[] = [];
     const results = checkEntries(entries, (e, i) => {
@@ -107,7 +116,7 @@ export class EventLog {
       return next++;
     });
     if (next !== first) writes.push(this.logWrite(scope, next));
-    return commitBatch(this.#db, this.#spaces, scope, writes, at, results);
+    return commitBatch(access, scope, writes, at, results);
   }
 
   /**
@@ -132,6 +141,15 @@ export class EventLog {
   get(scope: Scope, sequence: number): VersionedValue | null {
     const record = this.#db.read(eventKey(scope, sequence));
     return record === undefined ? null : entry(sequence, record);
+  }
+
+  /** The event as `access` sees it; one it appended itself has null versions (protocol §6.2). */
+  async getIn(access: Access, scope: Scope, sequence: number): Promise<VersionedValue | null> {
+    const key = eventKey(scope, sequence);
+    await access.prepare([key]);
+    const record = access.read(key);
+    if (record === undefined) return null;
+    return access.own(key) ? ownValue((record.value as EventRecord).payload) : entry(sequence, record);
   }
 
   /** The event at `sequence` if it was appended at or before `asOf`, else null. */

@@ -40,7 +40,7 @@ function settledOf(batch: Batch | undefined): Promise<void> {
 }
 
 /** Keys as latin1 strings: one char per byte, so Map lookups compare bytes exactly. */
-const latin1 = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+export const latin1 = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 /**
  * Group commit: writes queue into an open batch; when no batch is being written, the open one

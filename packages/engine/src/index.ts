@@ -16,3 +16,5 @@ export { type CollectionInfo } from './vector/collections.js';
 export { METRICS, type Metric } from './vector/distance.js';
 export { compileFilter, type FilterCondition, type FilterOp } from './vector/filter.js';
 export { collectionNameProblem, checkLength, toFloat32, MAX_DIMENSION } from './vector/validate.js';
+export { Transaction, notInTransaction, type TransactionStatus } from './transaction.js';
+export { DirectAccess, type Access } from './access.js';

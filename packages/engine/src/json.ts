@@ -3,13 +3,15 @@ import {
 } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import { checkEntries, commitBatch } from './batch-items.js';
+import { DirectAccess, prepared, type Access } from './access.js';
 import type { Database, Write } from './database.js';
 import { checkDocument, checkFinite } from './json-document.js';
 import { deleteAt, getAt, parsePath, setAt, type JsonPath } from './json-path.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
-import { cellHistoryEntry } from './state.js';
+import type { Transaction } from './transaction.js';
+import { cellHistoryEntry, ownValue } from './state.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
 
 /**
@@ -75,25 +77,34 @@ const recordOf = (r: VersionedRecord): JsonRecord => r.value as JsonRecord;
 export class JsonStore {
   readonly #db: Database;
   readonly #spaces: SpaceIndex;
+  readonly #direct: DirectAccess;
 
   constructor(db: Database, spaces: SpaceIndex) {
     this.#db = db;
     this.#spaces = spaces;
+    this.#direct = new DirectAccess(db, spaces);
   }
 
   #key(scope: Scope, key: string): Buffer {
     return itemKey(scope.prefix(TypeTag.Json), key);
   }
 
-  #current(k: Uint8Array): JsonRecord | undefined {
-    const r = this.#db.read(k);
+  #current(k: Uint8Array, access: Access = this.#direct): JsonRecord | undefined {
+    const r = access.read(k);
     return r === undefined ? undefined : recordOf(r);
   }
 
   /** Sets `value` at `path`, creating the document when absent; resolves to its new counter. */
-  async set(scope: Scope, key: string, path: string, value: Value, at: number): Promise<number> {
+  async set(scope: Scope, key: string, path: string, value: Value, at: number, access?: Access): Promise<number> {
     const req = checkJsonSet(key, path, value, '/value');
     const k = this.#key(scope, key);
+    if (access !== undefined) {
+      // The transaction's document is its snapshot's with its own changes; the result is buffered whole.
+      await access.prepare([k]);
+      const { record, negativeZero } = applySet(this.#current(k, access), req.path, structuredClone(req.value));
+      await access.apply([{ key: k, value: record, negativeZero }], scope, at);
+      return record.counter;
+    }
     // Read, change and commit with no await between: no other command can slip in.
     const { record, negativeZero } = applySet(this.#current(k), req.path, req.value);
     const c = this.#db.commit([{ key: k, value: record, negativeZero }, ...this.#spaces.registration(scope)], at);
@@ -108,6 +119,16 @@ export class JsonStore {
     return found(this.#db.read(this.#key(scope, key)), parsed);
   }
 
+  /** The value at `path` as `access` sees it; in a document it changed itself, versions are null (protocol §6.2). */
+  async getIn(access: Access, scope: Scope, key: string, path: string): Promise<VersionedValue | null> {
+    validateKey(key);
+    const parsed = parsePath(path);
+    const k = this.#key(scope, key);
+    await access.prepare([k]);
+    const hit = found(access.read(k), parsed);
+    return hit !== null && access.own(k) ? ownValue(hit.value) : hit;
+  }
+
   async getAsOf(scope: Scope, key: string, path: string, asOf: number): Promise<VersionedValue | null> {
     validateKey(key);
     const parsed = parsePath(path);
@@ -118,11 +139,15 @@ export class JsonStore {
    * Removes the member at `path` (1) or nothing (0: no document, no parent of the right kind, no
    * member there; nothing is written then). The root path deletes the whole document.
    */
-  async delete(scope: Scope, key: string, path: string, at: number): Promise<number> {
+  async delete(scope: Scope, key: string, path: string, at: number, access: Access = this.#direct): Promise<number> {
     validateKey(key);
     const parsed = parsePath(path);
     const k = this.#key(scope, key);
-    const current = this.#current(k);
+    return prepared(access, [k], () => this.#delete(scope, k, parsed, at, access));
+  }
+
+  async #delete(scope: Scope, k: Buffer, parsed: JsonPath, at: number, access: Access): Promise<number> {
+    const current = this.#current(k, access);
     if (current === undefined) return 0;
     let write: Write;
     if (parsed.length === 0) {
@@ -132,7 +157,7 @@ export class JsonStore {
       const { negativeZero } = checkDocument(current.value);
       write = { key: k, value: { value: current.value, counter: current.counter + 1 }, negativeZero };
     }
-    await this.#db.commit([write], at).done;
+    await access.apply([write], scope, at);
     return 1;
   }
 
@@ -152,6 +177,17 @@ export class JsonStore {
     scope: Scope,
     entries: readonly { key: string; path: string; value: Value }[],
     at: number,
+    access: Access = this.#direct,
+  ): Promise<BatchItemResult[]> {
+    const keys = entries.flatMap((e) => (typeof e.key === 'string' && e.key !== '' ? [this.#key(scope, e.key)] : []));
+    return prepared(access, keys, () => this.#batchSet(scope, entries, at, access));
+  }
+
+  #batchSet(
+    scope: Scope,
+    entries: readonly { key: string; path: string; value: Value }[],
+    at: number,
+    access: Access,
   ): Promise<BatchItemResult[]> {
     const docs = new Map<string, { key: Buffer; current: JsonRecord | undefined; negativeZero: boolean; changed: boolean }>();
     const results = checkEntries(entries, (entry, i) => {
@@ -159,7 +195,7 @@ export class JsonStore {
       let doc = docs.get(entry.key);
       if (doc === undefined) {
         const k = this.#key(scope, entry.key);
-        doc = { key: k, current: this.#current(k), negativeZero: false, changed: false };
+        doc = { key: k, current: this.#current(k, access), negativeZero: false, changed: false };
         docs.set(entry.key, doc);
       }
       // A copy: a later entry may write inside this value, and the caller's object must not change.
@@ -171,7 +207,7 @@ export class JsonStore {
     for (const doc of docs.values()) {
       if (doc.changed) writes.push({ key: doc.key, value: doc.current, negativeZero: doc.negativeZero });
     }
-    return commitBatch(this.#db, this.#spaces, scope, writes, at, results);
+    return commitBatch(access, scope, writes, at, results);
   }
 
   /**
@@ -179,18 +215,23 @@ export class JsonStore {
    * strictly after `cursor` (which need not exist), at most `limit`. With `asOf`, the keys live
    * at that time, paged the same way.
    */
-  async list(scope: Scope, options: JsonListOptions): Promise<JsonListPage> {
+  async list(scope: Scope, options: JsonListOptions, tx?: Transaction): Promise<JsonListPage> {
     const { limit, cursor } = options;
     if (limit === 0) return { keys: [], cursor: null };
     const base = scope.prefix(TypeTag.Json);
     const range = itemKey(base, options.prefix ?? '');
     const after = cursor === undefined ? undefined : itemKey(base, cursor);
-    await this.#db.settled();
     let page: Uint8Array[];
-    if (options.asOf === undefined) {
+    if (tx !== undefined && options.asOf === undefined) {
+      page = (await tx.scan(range)).map(([k]) => k);
+      if (after !== undefined) page = page.filter((k) => Buffer.compare(k, after) > 0);
+      page = page.slice(0, limit + 1);
+    } else if (options.asOf === undefined) {
+      await this.#db.settled();
       // One key past the page tells whether more remain.
       page = (await this.#db.store.scan(range, { limit: limit + 1, ...(after !== undefined ? { after } : {}) })).map(([k]) => k);
     } else {
+      await this.#db.settled();
       page = (await this.#db.store.scanAsOf(range, options.asOf)).map(([k]) => k);
       if (after !== undefined) page = page.filter((k) => Buffer.compare(k, after) > 0);
       page = page.slice(0, limit + 1);

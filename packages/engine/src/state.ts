@@ -1,10 +1,12 @@
 import { TypeTag, checkValue, itemKey, userKeyOf, validateKey, type Value } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import { checkEntries, commitBatch } from './batch-items.js';
+import { DirectAccess, prepared, type Access } from './access.js';
 import type { Database, Write } from './database.js';
 import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
+import type { Transaction } from './transaction.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
 
 /** What a state cell's stored record holds: its value and its per-cell counter. */
@@ -37,6 +39,19 @@ export const cellHistoryEntry = (record: VersionedRecord): VersionedValue =>
     ? { value: null, version: DELETED_COUNTER, timestamp: record.timestamp, deleted: true }
     : cellVersioned(record);
 
+/** A value the open transaction wrote: no version or time yet (protocol §6.2). */
+export const ownValue = (value: Value): VersionedValue => ({ value, version: null, timestamp: null }) as unknown as VersionedValue;
+
+/** Whether `cell` fails key validation (its batch entry then reports the error itself). */
+function keyProblem(cell: string): boolean {
+  try {
+    validateKey(cell, 'cell');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export interface StateListOptions {
   prefix?: string | undefined;
   asOf?: number | undefined;
@@ -52,47 +67,48 @@ export interface StateListOptions {
  */
 export class StateStore {
   readonly #db: Database;
-  readonly #spaces: SpaceIndex;
+  readonly #direct: DirectAccess;
 
   constructor(db: Database, spaces: SpaceIndex) {
     this.#db = db;
-    this.#spaces = spaces;
+    this.#direct = new DirectAccess(db, spaces);
   }
 
   #key(scope: Scope, cell: string): Buffer {
     return itemKey(scope.prefix(TypeTag.State), cell);
   }
 
-  /** The cell's current counter, 0 when it does not exist. */
-  #counter(key: Buffer): number {
-    const record = this.#db.read(key);
+  /** The cell's current counter as `access` sees it, 0 when it does not exist. */
+  #counter(access: Access, key: Buffer): number {
+    const record = access.read(key);
     return record === undefined ? 0 : cellOf(record).counter;
   }
 
   /** Writes one cell (registering its space if needed) and resolves to the counter written. */
-  async #write(scope: Scope, key: Buffer, value: Value, counter: number, negativeZero: boolean, at: number): Promise<number> {
+  async #write(access: Access, scope: Scope, key: Buffer, value: Value, counter: number, negativeZero: boolean, at: number): Promise<number> {
     const cell: CellRecord = { value, counter };
-    const writes: Write[] = [{ key, value: cell, negativeZero }, ...this.#spaces.registration(scope)];
-    await this.#db.commit(writes, at).done;
+    await access.apply([{ key, value: cell, negativeZero }], scope, at);
     return counter;
   }
 
   /** Sets the cell unconditionally; resolves to its new counter (1 for a new cell). */
-  async set(scope: Scope, cell: string, value: Value, at: number): Promise<number> {
+  async set(scope: Scope, cell: string, value: Value, at: number, access: Access = this.#direct): Promise<number> {
     validateKey(cell, 'cell');
     const { negativeZero } = checkValue(value, '/value');
     const key = this.#key(scope, cell);
-    return this.#write(scope, key, value, this.#counter(key) + 1, negativeZero, at);
+    return prepared(access, [key], () => this.#write(access, scope, key, value, this.#counter(access, key) + 1, negativeZero, at));
   }
 
   /** Creates the cell with counter 1 if it is absent; an existing cell is untouched and its counter returned. */
-  async init(scope: Scope, cell: string, value: Value, at: number): Promise<number> {
+  async init(scope: Scope, cell: string, value: Value, at: number, access: Access = this.#direct): Promise<number> {
     validateKey(cell, 'cell');
     const { negativeZero } = checkValue(value, '/value');
     const key = this.#key(scope, cell);
-    const existing = this.#counter(key);
-    if (existing !== 0) return existing;
-    return this.#write(scope, key, value, 1, negativeZero, at);
+    return prepared(access, [key], async () => {
+      const existing = this.#counter(access, key);
+      if (existing !== 0) return existing;
+      return this.#write(access, scope, key, value, 1, negativeZero, at);
+    });
   }
 
   /**
@@ -100,14 +116,16 @@ export class StateStore {
    * cell must exist with exactly that counter. Resolves to the new counter, or null (nothing
    * written) at once when the condition does not hold.
    */
-  async cas(scope: Scope, cell: string, expected: number | undefined, value: Value, at: number): Promise<number | null> {
+  async cas(scope: Scope, cell: string, expected: number | undefined, value: Value, at: number, access: Access = this.#direct): Promise<number | null> {
     validateKey(cell, 'cell');
     const { negativeZero } = checkValue(value, '/value');
     const key = this.#key(scope, cell);
-    const counter = this.#counter(key);
-    const holds = expected === undefined ? counter === 0 : counter !== 0 && counter === expected;
-    if (!holds) return null;
-    return this.#write(scope, key, value, counter + 1, negativeZero, at);
+    return prepared(access, [key], async () => {
+      const counter = this.#counter(access, key);
+      const holds = expected === undefined ? counter === 0 : counter !== 0 && counter === expected;
+      if (!holds) return null;
+      return this.#write(access, scope, key, value, counter + 1, negativeZero, at);
+    });
   }
 
   get(scope: Scope, cell: string): VersionedValue | null {
@@ -116,26 +134,39 @@ export class StateStore {
     return record === undefined ? null : cellVersioned(record);
   }
 
+  /** The cell as `access` sees it; a value it wrote itself has null versions (protocol §6.2). */
+  async getIn(access: Access, scope: Scope, cell: string): Promise<VersionedValue | null> {
+    validateKey(cell, 'cell');
+    const key = this.#key(scope, cell);
+    await access.prepare([key]);
+    const record = access.read(key);
+    if (record === undefined) return null;
+    return access.own(key) ? ownValue(cellOf(record).value) : cellVersioned(record);
+  }
+
   async getAsOf(scope: Scope, cell: string, asOf: number): Promise<VersionedValue | null> {
     validateKey(cell, 'cell');
     return readAsOf(this.#db, this.#key(scope, cell), asOf, cellVersioned);
   }
 
   /** Deletes the cell; false (and nothing written) when it was absent. */
-  async delete(scope: Scope, cell: string, at: number): Promise<boolean> {
+  async delete(scope: Scope, cell: string, at: number, access: Access = this.#direct): Promise<boolean> {
     validateKey(cell, 'cell');
     const key = this.#key(scope, cell);
-    if (this.#db.read(key) === undefined) return false;
-    await this.#db.commit([{ key, tombstone: true }], at).done;
-    return true;
+    return prepared(access, [key], async () => {
+      if (access.read(key) === undefined) return false;
+      await access.apply([{ key, tombstone: true }], scope, at);
+      return true;
+    });
   }
 
   /** Names of live cells in ascending byte order; with `asOf`, those live at that moment. */
-  async list(scope: Scope, options: StateListOptions): Promise<string[]> {
+  async list(scope: Scope, options: StateListOptions, tx?: Transaction): Promise<string[]> {
     const prefix = options.prefix ?? '';
     if (prefix !== '') validateKey(prefix, 'prefix');
     const base = scope.prefix(TypeTag.State);
     const range = itemKey(base, prefix);
+    if (tx !== undefined && options.asOf === undefined) return (await tx.scan(range)).map(([k]) => userKeyOf(base, k));
     await this.#db.settled();
     const entries =
       options.asOf === undefined ? await this.#db.store.scan(range) : await this.#db.store.scanAsOf(range, options.asOf);
@@ -146,20 +177,25 @@ export class StateStore {
    * Sets every valid entry in one commit; invalid ones get their own error. A cell named twice
    * advances twice: each entry reports its own counter, and the commit stores the last value.
    */
-  async batchSet(scope: Scope, entries: readonly { cell: string; value: Value }[], at: number): Promise<BatchItemResult[]> {
+  async batchSet(scope: Scope, entries: readonly { cell: string; value: Value }[], at: number, access: Access = this.#direct): Promise<BatchItemResult[]> {
+    const keys = entries.flatMap((e) => (keyProblem(e.cell) ? [] : [this.#key(scope, e.cell)]));
+    return prepared(access, keys, () => this.#batchSet(scope, entries, at, access));
+  }
+
+  #batchSet(scope: Scope, entries: readonly { cell: string; value: Value }[], at: number, access: Access): Promise<BatchItemResult[]> {
     const writes = new Map<string, Write>();
     const counters = new Map<string, number>();
     const results = checkEntries(entries, (entry, i) => {
       validateKey(entry.cell, 'cell');
       const { negativeZero } = checkValue(entry.value, `/entries/${i}/value`);
       const key = this.#key(scope, entry.cell);
-      const counter = (counters.get(entry.cell) ?? this.#counter(key)) + 1;
+      const counter = (counters.get(entry.cell) ?? this.#counter(access, key)) + 1;
       counters.set(entry.cell, counter);
       const cell: CellRecord = { value: entry.value, counter };
       writes.set(entry.cell, { key, value: cell, negativeZero });
       return counter;
     });
-    return commitBatch(this.#db, this.#spaces, scope, [...writes.values()], at, results);
+    return commitBatch(access, scope, [...writes.values()], at, results);
   }
 
   /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */

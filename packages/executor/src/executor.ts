@@ -2,7 +2,7 @@ import { err } from '@stratum/core';
 import type { Engine } from '@stratum/engine';
 import { COMMAND_META, type OutputFor } from './command-meta.js';
 import type { Command, CommandType } from './commands/index.js';
-import type { Handler, HandlerContext } from './handler.js';
+import type { Handler, HandlerContext, TxnSlot } from './handler.js';
 import { handlers } from './handlers/index.js';
 import { resolveDefaults, type Defaults } from './resolve.js';
 
@@ -21,10 +21,17 @@ export class Executor {
     return this.engine.db.readOnly;
   }
 
-  execute<C extends Command>(cmd: C, defaults: Defaults, at: number): Promise<OutputFor<C['type']>> {
-    if (this.readOnly && COMMAND_META[cmd.type].write) return Promise.reject(err.accessDenied(cmd.type));
+  /** Runs `cmd`; `txn` is the session's transaction slot, whose open transaction data commands run in. */
+  execute<C extends Command>(cmd: C, defaults: Defaults, at: number, txn?: TxnSlot): Promise<OutputFor<C['type']>> {
+    const meta = COMMAND_META[cmd.type];
+    if (this.readOnly && meta.write) return Promise.reject(err.accessDenied(cmd.type));
+    const tx = txn?.current;
+    if (tx !== undefined) {
+      const refusal = refuseInTransaction(cmd, meta.txn, meta.family, tx.branch);
+      if (refusal !== undefined) return Promise.reject(refusal);
+    }
     this.engine.db.noteCommand(at);
-    const ctx: HandlerContext = { engine: this.engine, at };
+    const ctx: HandlerContext = { engine: this.engine, at, tx: meta.txn === 'data' ? tx : undefined, txn };
     const handler = handlers[cmd.type as CommandType] as Handler<C['type']>;
     try {
       return handler(ctx, resolveDefaults(cmd, defaults) as never);
@@ -32,6 +39,22 @@ export class Executor {
       return Promise.reject(e);
     }
   }
+}
+
+/**
+ * Routes a command inside an open transaction (protocol §6.10): data commands act on the
+ * transaction's branch (filled in when the command names none), others that write are refused.
+ */
+function refuseInTransaction(cmd: Command, mode: string, family: string, branch: string): Error | undefined {
+  if (mode === 'reject') return err.invalidInput(`${cmd.type} is not allowed inside a transaction`, { command: cmd.type });
+  if (mode !== 'data') return undefined;
+  if (family === 'vector') return err.invalidInput(`${cmd.type} is not yet supported in a transaction`, { command: cmd.type });
+  const c = cmd as { branch?: string };
+  if (c.branch === undefined) c.branch = branch;
+  else if (c.branch !== branch) {
+    return err.invalidInput(`the transaction is bound to branch '${branch}'; ${cmd.type} names '${c.branch}'`, { branch: c.branch });
+  }
+  return undefined;
 }
 
 /**

@@ -180,6 +180,7 @@ export class Stratum {
   async close(): Promise<void> {
     if (this.#closed || !this.#owner) return;
     this.#closed = true;
+    this.#session.close();
     if (--this.#shared.handles === 0) await this.#shared.engine.close();
   }
 

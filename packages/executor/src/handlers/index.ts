@@ -7,6 +7,7 @@ import { kvHandlers } from './kv.js';
 import { notImplementedHandlers } from './not-implemented.js';
 import { spaceHandlers } from './space.js';
 import { stateHandlers } from './state.js';
+import { txnHandlers } from './txn.js';
 import { vectorHandlers } from './vector.js';
 
 /** Every command's handler; the type makes a forgotten command a compile error. */
@@ -16,6 +17,7 @@ export const handlers: HandlerMap<CommandType> = {
   ...jsonHandlers,
   ...spaceHandlers,
   ...stateHandlers,
+  ...txnHandlers,
   ...vectorHandlers,
   ...dbHandlers,
   ...notImplementedHandlers,

@@ -5,7 +5,6 @@ import type { Handler, HandlerMap } from '../handler.js';
 /** Commands that parse and validate but whose capability has not landed yet; each answers NotImplemented naming itself. */
 export const NOT_IMPLEMENTED = [
   'BranchCreate', 'BranchGet', 'BranchList', 'BranchExists', 'BranchDelete', 'BranchFork', 'BranchDiff', 'BranchMerge',
-  'TxnBegin', 'TxnCommit', 'TxnRollback', 'TxnInfo', 'TxnIsActive',
   'RetentionApply', 'RetentionStats', 'RetentionPreview',
   'Flush', 'Compact', 'TimeRange',
   'BranchExport', 'BranchImport', 'BranchBundleValidate',

@@ -8,37 +8,40 @@ type StateCommandType =
  * await, which is what lets a pipelined server start the next command early (see `runsAlone`).
  */
 export const stateHandlers = {
-  StateSet: async ({ engine, at }, c) => ({
+  StateSet: async ({ engine, at, tx }, c) => ({
     type: 'Version',
-    value: await engine.state.set(engine.scope(c.branch, c.space), c.cell, c.value, at),
+    value: await engine.state.set(engine.scope(c.branch, c.space), c.cell, c.value, at, tx),
   }),
-  StateBatchSet: async ({ engine, at }, c) => ({
+  StateBatchSet: async ({ engine, at, tx }, c) => ({
     type: 'BatchResults',
-    value: await engine.state.batchSet(engine.scope(c.branch, c.space), c.entries, at),
+    value: await engine.state.batchSet(engine.scope(c.branch, c.space), c.entries, at, tx),
   }),
-  StateGet: async ({ engine }, c) => {
+  StateGet: async ({ engine, tx }, c) => {
     const scope = engine.scope(c.branch, c.space);
-    const value = c.asOf === undefined ? engine.state.get(scope, c.cell) : await engine.state.getAsOf(scope, c.cell, c.asOf);
+    const value =
+      c.asOf !== undefined ? await engine.state.getAsOf(scope, c.cell, c.asOf)
+      : tx !== undefined ? await engine.state.getIn(tx, scope, c.cell)
+      : engine.state.get(scope, c.cell);
     return { type: 'MaybeVersioned', value };
   },
-  StateCas: async ({ engine, at }, c) => ({
+  StateCas: async ({ engine, at, tx }, c) => ({
     type: 'MaybeVersion',
-    value: await engine.state.cas(engine.scope(c.branch, c.space), c.cell, c.expectedCounter, c.value, at),
+    value: await engine.state.cas(engine.scope(c.branch, c.space), c.cell, c.expectedCounter, c.value, at, tx),
   }),
   StateGetv: async ({ engine }, c) => ({
     type: 'VersionHistory',
     value: await engine.state.history(engine.scope(c.branch, c.space), c.cell, c.asOf),
   }),
-  StateInit: async ({ engine, at }, c) => ({
+  StateInit: async ({ engine, at, tx }, c) => ({
     type: 'Version',
-    value: await engine.state.init(engine.scope(c.branch, c.space), c.cell, c.value, at),
+    value: await engine.state.init(engine.scope(c.branch, c.space), c.cell, c.value, at, tx),
   }),
-  StateDelete: async ({ engine, at }, c) => ({
+  StateDelete: async ({ engine, at, tx }, c) => ({
     type: 'Bool',
-    value: await engine.state.delete(engine.scope(c.branch, c.space), c.cell, at),
+    value: await engine.state.delete(engine.scope(c.branch, c.space), c.cell, at, tx),
   }),
-  StateList: async ({ engine }, c) => ({
+  StateList: async ({ engine, tx }, c) => ({
     type: 'Keys',
-    value: await engine.state.list(engine.scope(c.branch, c.space), c),
+    value: await engine.state.list(engine.scope(c.branch, c.space), c, tx),
   }),
 } satisfies HandlerMap<StateCommandType>;
