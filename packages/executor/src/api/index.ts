@@ -4,3 +4,4 @@ import './event.js';
 import './state.js';
 import './json.js';
 import './vector.js';
+import './txn.js';
