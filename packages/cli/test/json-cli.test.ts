@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linesOf, runCli } from './helpers/run-cli.js';
+import { recordSession } from './helpers/record-replay.js';
 import { tempDir } from './helpers/temp.js';
 
 /** Runs `stratum --db <dir> <args>`. */
@@ -72,14 +71,10 @@ describe('JSON documents in a recorded session', () => {
   ];
 
   it('replays with --verify: every response, errors and timestamps included, matches', async () => {
-    const dir = await tempDir();
-    const log = join(dir, 'session.log');
-    const served = await runCli(['--db', join(dir, 'db'), 'serve', '--log', log], session.map((l) => `${l}\n`).join(''));
-    expect(served.code).toBe(0);
+    const { dir, log, served } = await recordSession(session);
     const responses = linesOf(served.stdout).map((l) => JSON.parse(l));
     expect(responses[3]).toMatchObject({ ok: true, output: { value: [{ version: 1 }, { error: { code: 'InvalidInput' } }] } });
     expect(responses[7]).toMatchObject({ ok: true, output: { value: [{ deleted: true }, { value: { $bytes: 'AAE=' } }] } });
-    expect(linesOf(await readFile(log, 'utf8'))).toHaveLength(session.length);
     const r = await runCli(['replay', log, '--verify']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -1,7 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linesOf, runCli } from './helpers/run-cli.js';
+import { expectVerifiedReplay, recordSession, replayPlain } from './helpers/record-replay.js';
 import { tempDir } from './helpers/temp.js';
 
 /** Runs `stratum --db <dir> <args>`. */
@@ -114,19 +113,9 @@ describe('state commands over stdio and in replay', () => {
   ];
 
   it('replays a recorded state session with --verify, and a plain log into --db', async () => {
-    const dir = await tempDir();
-    const log = join(dir, 'session.log');
-    const served = await runCli(['--db', join(dir, 'db'), 'serve', '--log', log], session.map((l) => `${l}\n`).join(''));
-    expect(served.code).toBe(0);
-    expect(linesOf(await readFile(log, 'utf8'))).toHaveLength(session.length);
-    const verified = await runCli(['replay', log, '--verify']);
-    expect(verified.stderr).toBe('');
-    expect(verified.code).toBe(0);
-
-    const plain = join(dir, 'plain.log');
-    await writeFile(plain, session.map((l) => `${l}\n`).join(''));
-    const db = join(dir, 'replayed');
-    expect((await runCli(['--db', db, 'replay', plain])).code).toBe(0);
+    const { dir, log } = await recordSession(session);
+    await expectVerifiedReplay(log);
+    const db = await replayPlain(dir, session);
     expect((await json(db, 'state', 'get', 'a')).value).toMatchObject({ value: 2, version: 2 });
     expect((await json(db, 'state', 'history', 'lock')).value.map((e: { version: number }) => e.version)).toEqual([0, 2, 1]);
     expect((await json(db, '--space', 'jobs', 'state', 'list')).value).toEqual(['queue']);
