@@ -102,7 +102,7 @@ export class Transaction implements Access {
   prepare(keys: readonly Uint8Array[]): Promise<void> | undefined {
     const missing = keys.filter((key) => {
       const k = latin1(key);
-      return !this.#buffer.has(k) && !this.#snapshot.has(k) && this.#db.writtenAfter(key, this.snapshotVersion);
+      return !this.#snapshot.has(k) && this.#db.writtenAfter(key, this.snapshotVersion);
     });
     return missing.length === 0 ? undefined : this.#load(missing);
   }
