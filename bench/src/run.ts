@@ -12,6 +12,7 @@ const GROUPS: readonly (readonly [string, () => Promise<Row[]>])[] = [
   ['event', () => import('./event.js').then((m) => m.eventBench())],
   ['json', () => import('./json.js').then((m) => m.jsonBench())],
   ['vector', () => import('./vector.js').then((m) => m.vectorBench())],
+  ['txn', () => import('./txn.js').then((m) => m.txnBench())],
   ['serve', serveBench],
   ['cache', cacheBench],
   ['replay', replayBench],
