@@ -14,6 +14,7 @@ import {
   spaced,
 } from './level-layout.js';
 import {
+  applyMeta,
   decodeRecord,
   decodeValue,
   encodeMeta,
@@ -179,10 +180,7 @@ export class LevelStore implements Store {
     } catch (e) {
       throw asIo('write failed', e);
     }
-    for (const { name, value } of entries) {
-      if (value === undefined) this.#meta.delete(name);
-      else this.#meta.set(name, value);
-    }
+    applyMeta(this.#meta, entries);
   }
 
   /** The cached entry; callers must treat it as read-only. */

@@ -1,5 +1,5 @@
 import { err } from '@stratum/core';
-import { decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
+import { applyMeta, decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
 import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
@@ -104,10 +104,7 @@ export class MemoryStore implements Store {
       const op = ops[i] as WriteOp;
       this.#append(keys?.[i] ?? latin1(op.key), { version: op.version, timestamp: op.timestamp, payload: payloads[i] });
     }
-    for (const { name, value } of entries) {
-      if (value === undefined) this.#meta.delete(name);
-      else this.#meta.set(name, value);
-    }
+    applyMeta(this.#meta, entries);
   }
 
   /** The stored entry; callers must treat it as read-only. */

@@ -139,6 +139,14 @@ export function encodeMeta(meta: readonly MetaOp[]): EncodedMeta[] {
   return out;
 }
 
+/** Brings a store's meta cache in line with entries just stored (`undefined` removes a name). */
+export function applyMeta(cache: Map<string, unknown>, entries: readonly EncodedMeta[]): void {
+  for (const { name, value } of entries) {
+    if (value === undefined) cache.delete(name);
+    else cache.set(name, value);
+  }
+}
+
 /** A plain integer or string that cbor keeps exactly (-0 comes back as 0, so it does not qualify). */
 const exact = (v: unknown): boolean => typeof v === 'string' || (Number.isSafeInteger(v) && !Object.is(v, -0));
 
