@@ -23,7 +23,7 @@ import {
   recordIsTombstone,
   recordTimestamp,
 } from './record-codec.js';
-import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import type { AsOfScanOptions, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -76,14 +76,22 @@ export class LevelStore implements Store {
   }
 
   get(key: Uint8Array): VersionedRecord | undefined {
+    const bytes = this.#latest(key);
+    return bytes === undefined || recordIsTombstone(bytes) ? undefined : decodeRecord(bytes);
+  }
+
+  peek(key: Uint8Array): VersionedRecord | undefined {
+    const bytes = this.#latest(key);
+    return bytes === undefined ? undefined : decodeRecord(bytes);
+  }
+
+  #latest(key: Uint8Array): Uint8Array | undefined {
     this.#assertOpen();
-    let bytes: Uint8Array | undefined;
     try {
-      bytes = this.#db.getSync(spaced(LATEST, key));
+      return this.#db.getSync(spaced(LATEST, key));
     } catch (e) {
       throw asIo('read failed', e);
     }
-    return bytes === undefined ? undefined : decodeRecord(bytes);
   }
 
   async getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined> {
@@ -112,20 +120,32 @@ export class LevelStore implements Store {
 
   async scan(prefix: Uint8Array, options: ScanOptions = {}): Promise<ScanEntry[]> {
     this.#assertOpen();
-    const { after, limit } = options;
+    const { limit, tombstones = false } = options;
+    let after = options.after;
     if (limit !== undefined && limit <= 0) return [];
-    // The latest keyspace holds live records only, so the limit can go to LevelDB as is.
-    const entries = await this.#all({ ...prefixRange(LATEST, prefix, after), limit: limit ?? -1 });
-    return entries.map(([key, bytes]) => [key.subarray(1), decodeRecord(bytes)] as const);
+    const out: ScanEntry[] = [];
+    // Kept tombstones (forks only) may fill a page: fetch again after the last key until full.
+    for (;;) {
+      const want = limit === undefined ? -1 : limit - out.length;
+      const entries = await this.#all({ ...prefixRange(LATEST, prefix, after), limit: want });
+      for (const [key, bytes] of entries) {
+        if (!tombstones && recordIsTombstone(bytes)) continue;
+        out.push([key.subarray(1), decodeRecord(bytes)]);
+      }
+      const last = entries[entries.length - 1];
+      if (limit === undefined || out.length >= limit || last === undefined || entries.length < want) return out;
+      after = last[0].subarray(1);
+    }
   }
 
-  async scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]> {
+  async scanAsOf(prefix: Uint8Array, ts: number, options: AsOfScanOptions = {}): Promise<ScanEntry[]> {
     this.#assertOpen();
+    const tombstones = options.tombstones === true;
     const out: ScanEntry[] = [];
     let current: Uint8Array | undefined;
     let chosen: Uint8Array | undefined;
     const settle = (): void => {
-      if (current !== undefined && chosen !== undefined && !recordIsTombstone(chosen)) {
+      if (current !== undefined && chosen !== undefined && (tombstones || !recordIsTombstone(chosen))) {
         out.push([current, decodeRecord(chosen)]);
       }
     };
@@ -148,10 +168,20 @@ export class LevelStore implements Store {
   async count(prefix: Uint8Array): Promise<number> {
     this.#assertOpen();
     let n = 0;
-    await this.#walk(prefixRange(LATEST, prefix), () => {
-      n++;
+    await this.#walk(prefixRange(LATEST, prefix), (_key, bytes) => {
+      if (!recordIsTombstone(bytes)) n++;
     });
     return n;
+  }
+
+  async clear(prefix: Uint8Array): Promise<void> {
+    this.#assertOpen();
+    try {
+      await this.#db.clear(prefixRange(LATEST, prefix));
+      await this.#db.clear(prefixRange(HISTORY, prefix));
+    } catch (e) {
+      throw asIo('clear failed', e);
+    }
   }
 
   async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: WriteOptions): Promise<void> {
@@ -160,9 +190,9 @@ export class LevelStore implements Store {
     const batch = this.#db.batch();
     for (const op of ops) {
       const record = encodeRecord(op);
-      batch.put(historyKey(op.key, op.version), record);
+      if (op.latestOnly !== true) batch.put(historyKey(op.key, op.version), record);
       const latest = spaced(LATEST, op.key);
-      if (isDeletion(op)) batch.del(latest);
+      if (isDeletion(op) && op.keepTombstone !== true) batch.del(latest);
       else batch.put(latest, record);
     }
     const entries = encodeMeta(meta);

@@ -1,6 +1,6 @@
 import { err } from '@stratum/core';
 import { applyMeta, decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
-import type { MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import type { AsOfScanOptions, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
 interface Version {
@@ -22,7 +22,10 @@ interface Version {
  */
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
+  /** History: every version of each key, oldest first. */
   readonly #versions = new Map<string, Version[]>();
+  /** Latest records: the last version, or what a `latestOnly`/`keepTombstone` write set. */
+  readonly #latest = new Map<string, Version>();
   readonly #keys: string[] = [];
   #sorted = true;
   readonly #meta = new Map<string, unknown>();
@@ -30,9 +33,14 @@ export class MemoryStore implements Store {
 
   get(key: Uint8Array): VersionedRecord | undefined {
     this.#assertOpen();
-    const versions = this.#versions.get(latin1(key));
-    const last = versions?.[versions.length - 1];
+    const last = this.#latest.get(latin1(key));
     return last === undefined || last.payload === undefined ? undefined : toRecord(last);
+  }
+
+  peek(key: Uint8Array): VersionedRecord | undefined {
+    this.#assertOpen();
+    const last = this.#latest.get(latin1(key));
+    return last === undefined ? undefined : toRecord(last);
   }
 
   async getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined> {
@@ -52,7 +60,7 @@ export class MemoryStore implements Store {
 
   async scan(prefix: Uint8Array, options: ScanOptions = {}): Promise<ScanEntry[]> {
     this.#assertOpen();
-    const { after, limit = Infinity } = options;
+    const { after, limit = Infinity, tombstones = false } = options;
     const out: ScanEntry[] = [];
     if (limit <= 0) return out;
     const p = latin1(prefix);
@@ -64,19 +72,20 @@ export class MemoryStore implements Store {
     for (; i < keys.length && out.length < limit; i++) {
       const key = keys[i] as string;
       if (!key.startsWith(p)) break;
-      const versions = this.#versions.get(key) as Version[];
-      const last = versions[versions.length - 1] as Version;
-      if (last.payload !== undefined) out.push([Buffer.from(key, 'latin1'), toRecord(last)]);
+      const last = this.#latest.get(key);
+      if (last !== undefined && (tombstones || last.payload !== undefined)) out.push([Buffer.from(key, 'latin1'), toRecord(last)]);
     }
     return out;
   }
 
-  async scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]> {
+  async scanAsOf(prefix: Uint8Array, ts: number, options: AsOfScanOptions = {}): Promise<ScanEntry[]> {
     this.#assertOpen();
     const out: ScanEntry[] = [];
-    this.#eachKey(prefix, (key, versions) => {
-      const found = asOf(versions, ts);
-      if (found !== undefined && found.payload !== undefined) out.push([Buffer.from(key, 'latin1'), toRecord(found)]);
+    this.#eachKey(prefix, (key) => {
+      const found = asOf(this.#versions.get(key), ts);
+      if (found !== undefined && (options.tombstones === true || found.payload !== undefined)) {
+        out.push([Buffer.from(key, 'latin1'), toRecord(found)]);
+      }
     });
     return out;
   }
@@ -84,10 +93,24 @@ export class MemoryStore implements Store {
   async count(prefix: Uint8Array): Promise<number> {
     this.#assertOpen();
     let n = 0;
-    this.#eachKey(prefix, (_key, versions) => {
-      if ((versions[versions.length - 1] as Version).payload !== undefined) n++;
+    this.#eachKey(prefix, (key) => {
+      if (this.#latest.get(key)?.payload !== undefined) n++;
     });
     return n;
+  }
+
+  async clear(prefix: Uint8Array): Promise<void> {
+    this.#assertOpen();
+    const p = latin1(prefix);
+    const keys = this.#sortedKeys();
+    const from = lowerBound(keys, p);
+    let to = from;
+    while (to < keys.length && (keys[to] as string).startsWith(p)) {
+      this.#versions.delete(keys[to] as string);
+      this.#latest.delete(keys[to] as string);
+      to++;
+    }
+    keys.splice(from, to - from);
   }
 
   async write(ops: readonly WriteOp[], meta: readonly MetaOp[], options: WriteOptions): Promise<void> {
@@ -102,7 +125,12 @@ export class MemoryStore implements Store {
     const keys = options.keys;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as WriteOp;
-      this.#append(keys?.[i] ?? latin1(op.key), { version: op.version, timestamp: op.timestamp, payload: payloads[i] });
+      const key = keys?.[i] ?? latin1(op.key);
+      const version = { version: op.version, timestamp: op.timestamp, payload: payloads[i] };
+      if (op.latestOnly !== true) this.#append(key, version);
+      else if (!this.#versions.has(key) && !this.#latest.has(key)) this.#noteKey(key);
+      if (version.payload === undefined && op.keepTombstone !== true) this.#latest.delete(key);
+      else this.#latest.set(key, version);
     }
     applyMeta(this.#meta, entries);
   }
@@ -122,6 +150,7 @@ export class MemoryStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     this.#versions.clear();
+    this.#latest.clear();
     this.#keys.length = 0;
     this.#meta.clear();
   }
@@ -133,15 +162,20 @@ export class MemoryStore implements Store {
   #append(key: string, version: Version): void {
     const versions = this.#versions.get(key);
     if (versions === undefined) {
+      if (!this.#latest.has(key)) this.#noteKey(key);
       this.#versions.set(key, [version]);
-      const keys = this.#keys;
-      if (this.#sorted && keys.length > 0 && (keys[keys.length - 1] as string) > key) this.#sorted = false;
-      keys.push(key);
       return;
     }
     // A key written twice with one version (one commit) keeps only the later write.
     if ((versions[versions.length - 1] as Version).version === version.version) versions[versions.length - 1] = version;
     else versions.push(version);
+  }
+
+  /** Adds a key seen for the first time to the key list (kept until `clear`, as its history is). */
+  #noteKey(key: string): void {
+    const keys = this.#keys;
+    if (this.#sorted && keys.length > 0 && (keys[keys.length - 1] as string) > key) this.#sorted = false;
+    keys.push(key);
   }
 
   #sortedKeys(): string[] {
@@ -153,13 +187,13 @@ export class MemoryStore implements Store {
     return this.#keys;
   }
 
-  #eachKey(prefix: Uint8Array, visit: (key: string, versions: Version[]) => void): void {
+  #eachKey(prefix: Uint8Array, visit: (key: string) => void): void {
     const p = latin1(prefix);
     const keys = this.#sortedKeys();
     for (let i = lowerBound(keys, p); i < keys.length; i++) {
       const key = keys[i] as string;
       if (!key.startsWith(p)) break;
-      visit(key, this.#versions.get(key) as Version[]);
+      visit(key);
     }
   }
 }

@@ -35,6 +35,17 @@ export interface WriteOp {
    * cannot leak into the stored value.
    */
   readonly payload?: Uint8Array;
+  /**
+   * A deletion that stays in the latest keyspace as a tombstone instead of removing the key: a
+   * fork's deletion must hide the record its parent still holds. `peek` sees it; `get` and
+   * scans without `tombstones` skip it.
+   */
+  readonly keepTombstone?: boolean;
+  /**
+   * Sets the latest record only, adding no version to the history: a fork's copy of the record
+   * its parent is about to change, which the fork already saw (through the parent's history).
+   */
+  readonly latestOnly?: boolean;
 }
 
 /** A small named record outside the versioned keyspace (clock, counters, registry metadata). */
@@ -47,8 +58,15 @@ export interface MetaOp {
 export interface ScanOptions {
   /** Start strictly after this full key (a cursor). */
   readonly after?: Uint8Array;
-  /** At most this many live entries. */
+  /** At most this many entries. */
   readonly limit?: number;
+  /** Include tombstones kept in the latest keyspace (see `WriteOp.keepTombstone`). */
+  readonly tombstones?: boolean;
+}
+
+export interface AsOfScanOptions {
+  /** Include keys whose version at that time is a tombstone. */
+  readonly tombstones?: boolean;
 }
 
 export type ScanEntry = readonly [key: Uint8Array, record: VersionedRecord];
@@ -64,20 +82,26 @@ export interface Store {
   /** Latest live version of `key`, or undefined if absent or deleted. Synchronous by design. */
   get(key: Uint8Array): VersionedRecord | undefined;
 
+  /** The latest record of `key`, a kept tombstone included (see `WriteOp.keepTombstone`), or undefined. Synchronous. */
+  peek(key: Uint8Array): VersionedRecord | undefined;
+
   /** Newest version of `key` with `timestamp <= ts` (possibly a tombstone), or undefined. */
   getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined>;
 
   /** Every version of `key`, newest first, tombstones included; at most `limit`. */
   history(key: Uint8Array, limit?: number): Promise<VersionedRecord[]>;
 
-  /** Latest live versions of keys starting with `prefix`, ascending byte order. */
+  /** Latest records of keys starting with `prefix` (live ones unless `tombstones`), ascending byte order. */
   scan(prefix: Uint8Array, options?: ScanOptions): Promise<ScanEntry[]>;
 
   /** Keys starting with `prefix` whose newest version with `timestamp <= ts` is live, ascending. */
-  scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]>;
+  scanAsOf(prefix: Uint8Array, ts: number, options?: AsOfScanOptions): Promise<ScanEntry[]>;
 
   /** Number of live keys starting with `prefix`. */
   count(prefix: Uint8Array): Promise<number>;
+
+  /** Removes every record and version of every key starting with `prefix` (a deleted branch's data). */
+  clear(prefix: Uint8Array): Promise<void>;
 
   /**
    * Applies every op and meta op atomically; `sync` asks the backend to reach stable storage.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/index.js';
+import { forksContract } from './contract/forks.js';
 import { lifecycleContract } from './contract/lifecycle.js';
 import { readsContract } from './contract/reads.js';
 import { scansContract } from './contract/scans.js';
@@ -63,6 +64,7 @@ export function storeSuite(
     readsContract(ctx);
     scansContract(ctx);
     writesContract(ctx);
+    forksContract(ctx);
     valuesContract(ctx);
     lifecycleContract(ctx);
   });
