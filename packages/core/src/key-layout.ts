@@ -13,6 +13,8 @@ export const TypeTag = {
   EventMeta: 0x07,
   EventTypeIndex: 0x08,
   Branch: 0x05,
+  /** The record of the latest merge between two branches (their merge base from then on). */
+  Merge: 0x09,
   Space: 0x06,
   Vector: 0x10,
   Json: 0x11,

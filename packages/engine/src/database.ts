@@ -1,6 +1,8 @@
 import { systemClock, type Clock, type IdSource } from '@stratum/core';
 import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
-import { encodeValue, type MetaOp, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
+import { encodeValue, type MetaOp, type ScanEntry, type ScanOptions, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
+import { BranchTree, type BranchNode } from './branch-tree.js';
+import { ForkReads } from './fork-reads.js';
 import { GroupCommit, latin1 } from './group-commit.js';
 import { randomIds, seededIds } from './ids.js';
 
@@ -56,6 +58,9 @@ export class Database {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly readOnly: boolean;
+  /** Every branch's storage id and where its reads fall through (see BranchTree). */
+  readonly tree = new BranchTree();
+  readonly #forks: ForkReads;
   /** When the default branch (and so the database) was created, µs; undefined until known. */
   #createdAt: number | undefined;
   readonly #commits: GroupCommit;
@@ -81,6 +86,7 @@ export class Database {
     this.#timestamp = clock.timestamp;
     this.#lease = clock;
     this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability));
+    this.#forks = new ForkReads(options.store, this.tree);
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -124,11 +130,14 @@ export class Database {
     // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
     const ops: WriteOp[] = new Array(writes.length);
     const track = this.#snapshots > 0;
+    const forks = this.tree.hasForks;
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i] as Write;
       if (track) this.#written.set(latin1(w.key), version);
+      const node = forks ? this.tree.nodeOfKey(w.key) : undefined;
+      if (node !== undefined && node.children.size > 0) this.#pushDown(node, w.key, ops);
       ops[i] = w.tombstone
-        ? { key: w.key, version, timestamp, tombstone: true }
+        ? { key: w.key, version, timestamp, tombstone: true, keepTombstone: node?.parent !== undefined }
         : { key: w.key, version, timestamp, payload: encodeValue(w.value, w.negativeZero === true) };
     }
     let meta: MetaOp[] | undefined;
@@ -165,11 +174,83 @@ export class Database {
     return (this.#written.get(latin1(key)) ?? 0) > version;
   }
 
-  /** Latest live record of `key`, seeing writes that have not reached storage yet. */
+  /**
+   * Before `node` changes `key`: each fork of it that has no record of its own for the key gets a
+   * copy of what it sees now (a tombstone when nothing), so the change stays invisible to it.
+   * Copies go at the end of `ops`, after the commit's own writes.
+   */
+  #pushDown(node: BranchNode, key: Uint8Array, ops: WriteOp[]): void {
+    let seen: VersionedRecord | undefined | null = null;
+    for (const child of node.children) {
+      const childKey = this.tree.rekey(key, node, child);
+      if (this.#commits.pending(childKey) !== undefined || this.store.peek(childKey) !== undefined) continue;
+      if (seen === null) seen = this.read(key);
+      ops.push(
+        seen === undefined
+          ? { key: childKey, version: 0, timestamp: 0, tombstone: true, keepTombstone: true, latestOnly: true }
+          : { key: childKey, version: seen.version, timestamp: seen.timestamp, payload: encodeValue(seen.value), latestOnly: true },
+      );
+    }
+  }
+
+  /** Latest live record of `key` in its branch's view, seeing writes that have not reached storage yet. */
   read(key: Uint8Array): VersionedRecord | undefined {
     const pending = this.#commits.pending(key);
     if (pending !== undefined) return pending ?? undefined;
-    return this.store.get(key);
+    if (!this.tree.hasForks) return this.store.get(key);
+    let node = this.tree.nodeOfKey(key);
+    let k = key;
+    while (node?.parent !== undefined) {
+      const own = this.store.peek(k);
+      if (own !== undefined) return own.tombstone ? undefined : own;
+      k = this.tree.rekey(k, node, node.parent);
+      node = node.parent;
+      const queued = this.#commits.pending(k);
+      if (queued !== undefined) return queued ?? undefined;
+    }
+    return this.store.get(k);
+  }
+
+  /** The newest version of `key` at or before `ts` in its branch's view (possibly a tombstone). */
+  async getAsOf(key: Uint8Array, ts: number): Promise<VersionedRecord | undefined> {
+    await this.settled();
+    const node = this.#forkOf(key);
+    return node === undefined ? this.store.getAsOf(key, ts) : this.#forks.getAsOf(node, key, ts);
+  }
+
+  /** Every version of `key` its branch sees, newest first, tombstones included; at most `limit`. */
+  async history(key: Uint8Array, limit?: number): Promise<VersionedRecord[]> {
+    await this.settled();
+    const node = this.#forkOf(key);
+    return node === undefined ? this.store.history(key, limit) : this.#forks.history(node, key, limit);
+  }
+
+  /** Live records under `prefix` in its branch's view, ascending byte order. */
+  async scan(prefix: Uint8Array, options?: ScanOptions): Promise<ScanEntry[]> {
+    await this.settled();
+    const node = this.#forkOf(prefix);
+    return node === undefined ? this.store.scan(prefix, options) : this.#forks.scan(node, prefix, options);
+  }
+
+  /** Live records under `prefix` as of `ts` in its branch's view, ascending byte order. */
+  async scanAsOf(prefix: Uint8Array, ts: number): Promise<ScanEntry[]> {
+    await this.settled();
+    const node = this.#forkOf(prefix);
+    return node === undefined ? this.store.scanAsOf(prefix, ts) : this.#forks.scanAsOf(node, prefix, ts);
+  }
+
+  /** Number of live keys under `prefix` in its branch's view. */
+  async count(prefix: Uint8Array): Promise<number> {
+    await this.settled();
+    const node = this.#forkOf(prefix);
+    return node === undefined ? this.store.count(prefix) : (await this.#forks.scan(node, prefix)).length;
+  }
+
+  /** The branch of `key` when it is a fork (its reads fall through); undefined for a root branch. */
+  #forkOf(key: Uint8Array): BranchNode | undefined {
+    if (!this.tree.hasForks) return undefined;
+    const node = this.tree.nodeOfKey(key);
+    return node?.parent === undefined ? undefined : node;
   }
 
   /** No write is queued or being stored: storage alone answers every read. */

@@ -1,4 +1,5 @@
-import { TypeTag, tagPrefix } from '@stratum/core';
+import { TypeTag } from '@stratum/core';
+import { BranchMerger } from './branch-merge.js';
 import { BranchIndex } from './branches.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { EventLog } from './event.js';
@@ -20,6 +21,7 @@ export class Engine {
   readonly events: EventLog;
   readonly state: StateStore;
   readonly vectors: VectorStore;
+  readonly merger: BranchMerger;
 
   private constructor(db: Database) {
     this.db = db;
@@ -30,10 +32,21 @@ export class Engine {
     this.json = new JsonStore(db, this.spaces);
     this.events = new EventLog(db, this.spaces);
     this.state = new StateStore(db, this.spaces);
+    this.branches.onDelete((node) => this.vectors.dropBranch(node.id));
+    // A merge copies records into the target: its loaded vector indexes are rebuilt on next use.
+    this.merger = new BranchMerger(db, this.branches, this.spaces, this.events, (target) => this.vectors.dropBranch(target.id));
   }
 
   static async open(options: DatabaseOptions): Promise<Engine> {
-    return new Engine(await Database.open(options));
+    const db = await Database.open(options);
+    const engine = new Engine(db);
+    try {
+      await engine.branches.load();
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+    return engine;
   }
 
   /** A checked (branch, space) for a data command. */
@@ -46,15 +59,32 @@ export class Engine {
     return new Transaction(this.db, this.spaces, this.branches, branch, at);
   }
 
+  /** Oldest and newest timestamps of the live user items a branch sees; nulls when it has none. */
+  async timeRange(branch: string): Promise<{ oldest: number | null; latest: number | null }> {
+    let oldest: number | null = null;
+    let latest: number | null = null;
+    for (const space of await this.spaces.list(branch)) {
+      const scope = this.scope(branch, space);
+      for (const tag of DATA_TAGS) {
+        for (const [, record] of await this.db.scan(scope.prefix(tag))) {
+          if (oldest === null || record.timestamp < oldest) oldest = record.timestamp;
+          if (latest === null || record.timestamp > latest) latest = record.timestamp;
+        }
+      }
+    }
+    return { oldest, latest };
+  }
+
   /** Live user items (KV keys, documents, cells, events, vectors) of every branch and space. */
   async totalKeys(): Promise<number> {
     await this.db.settled();
     let total = 0;
     for (const branch of await this.branches.list()) {
       for (const space of await this.spaces.list(branch)) {
+        const scope = this.scope(branch, space);
         for (const tag of DATA_TAGS) {
           if (tag === TypeTag.VectorConfig) continue;
-          total += await this.db.store.count(tagPrefix(branch, space, tag));
+          total += await this.db.count(scope.prefix(tag));
         }
       }
     }

@@ -167,14 +167,13 @@ export class EventLog {
     const { limit, afterSequence, asOf } = options;
     if (limit === 0) return [];
     const prefix = eventTypeIndexPrefix(scope, type);
-    await this.#db.settled();
-    const store = this.#db.store;
+    const db = this.#db;
     if (asOf !== undefined) {
       const out: VersionedValue[] = [];
-      for (const [, index] of await store.scanAsOf(prefix, asOf)) {
+      for (const [, index] of await db.scanAsOf(prefix, asOf)) {
         const sequence = index.value as number;
         if (afterSequence !== undefined && sequence <= afterSequence) continue;
-        const record = await store.getAsOf(eventKey(scope, sequence), asOf);
+        const record = await db.getAsOf(eventKey(scope, sequence), asOf);
         if (record === undefined || record.tombstone) continue;
         out.push(entry(sequence, record));
         if (out.length === limit) break;
@@ -182,14 +181,14 @@ export class EventLog {
       return out;
     }
     const after = afterSequence === undefined ? undefined : eventTypeIndexKey(scope, type, afterSequence);
-    const page = await store.scan(prefix, {
+    const page = await db.scan(prefix, {
       ...(after !== undefined ? { after } : {}),
       ...(limit !== undefined ? { limit } : {}),
     });
     const out: VersionedValue[] = [];
     for (const [, index] of page) {
       const sequence = index.value as number;
-      const record = store.get(eventKey(scope, sequence));
+      const record = db.read(eventKey(scope, sequence));
       // Only a space deleted between the scan and this read leaves an entry without its event.
       if (record !== undefined) out.push(entry(sequence, record));
     }

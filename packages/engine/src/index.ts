@@ -1,6 +1,8 @@
 export { Engine } from './engine.js';
 export { Database, type DatabaseOptions, type Write, type Committed } from './database.js';
-export { BranchIndex, compareBytes } from './branches.js';
+export { BranchIndex, compareBytes, type BranchInfo } from './branches.js';
+export { BranchMerger, type BranchDiff, type MergeResult, type MergeStrategy } from './branch-merge.js';
+export { BranchTree, type BranchNode } from './branch-tree.js';
 export { SpaceIndex, type SpaceInfo, type SpaceCounts } from './spaces.js';
 export { KvStore, type VersionedValue, type BatchItemResult, type ListOptions } from './kv.js';
 export { JsonStore, applySet, checkJsonSet, type JsonSetRequest, type JsonRecord, type JsonListOptions, type JsonListPage } from './json.js';

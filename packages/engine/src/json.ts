@@ -229,10 +229,10 @@ export class JsonStore {
     } else if (options.asOf === undefined) {
       await this.#db.settled();
       // One key past the page tells whether more remain.
-      page = (await this.#db.store.scan(range, { limit: limit + 1, ...(after !== undefined ? { after } : {}) })).map(([k]) => k);
+      page = (await this.#db.scan(range, { limit: limit + 1, ...(after !== undefined ? { after } : {}) })).map(([k]) => k);
     } else {
       await this.#db.settled();
-      page = (await this.#db.store.scanAsOf(range, options.asOf)).map(([k]) => k);
+      page = (await this.#db.scanAsOf(range, options.asOf)).map(([k]) => k);
       if (after !== undefined) page = page.filter((k) => Buffer.compare(k, after) > 0);
       page = page.slice(0, limit + 1);
     }

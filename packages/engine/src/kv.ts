@@ -136,13 +136,13 @@ export class KvStore {
     }
     await this.#db.settled();
     if (options.asOf !== undefined) {
-      return (await this.#db.store.scanAsOf(range, options.asOf)).map(([k]) => userKeyOf(base, k));
+      return (await this.#db.scanAsOf(range, options.asOf)).map(([k]) => userKeyOf(base, k));
     }
     const limit = options.limit;
     const page =
       limit === undefined
-        ? await this.#db.store.scan(range)
-        : await this.#db.store.scan(range, {
+        ? await this.#db.scan(range)
+        : await this.#db.scan(range, {
             limit,
             ...(options.cursor !== undefined ? { after: itemKey(base, options.cursor) } : {}),
           });

@@ -11,18 +11,20 @@ export const DATA_TAGS = [TypeTag.Kv, TypeTag.Event, TypeTag.State, TypeTag.Json
 export class Scope {
   readonly branch: string;
   readonly space: string;
+  /** The branch's storage id: keys are built from it, not from the name (see BranchTree). */
+  readonly id: string;
 
   constructor(branches: BranchIndex, branch: string, space: string) {
     if (space !== DEFAULT_SPACE) validateSpaceName(space);
-    branches.require(branch);
+    this.id = branches.require(branch).id;
     this.branch = branch;
     this.space = space;
   }
 
   /** The prefix of `tag` in this scope; shared between commands, so callers must not write to it. */
   prefix(tag: (typeof TypeTag)[keyof typeof TypeTag]): Buffer {
-    const byTag = prefixesOf(this.branch, this.space);
-    return (byTag[tag] ??= tagPrefix(this.branch, this.space, tag));
+    const byTag = prefixesOf(this.id, this.space);
+    return (byTag[tag] ??= tagPrefix(this.id, this.space, tag));
   }
 }
 

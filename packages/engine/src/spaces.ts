@@ -31,7 +31,7 @@ const registryPrefix = (branch: string): Buffer => tagPrefix(branch, DEFAULT_SPA
 export class SpaceIndex {
   readonly #db: Database;
   readonly #branches: BranchIndex;
-  readonly #onDelete: ((branch: string, space: string) => void)[] = [];
+  readonly #onDelete: ((branchId: string, space: string) => void)[] = [];
 
   constructor(db: Database, branches: BranchIndex) {
     this.#db = db;
@@ -39,7 +39,7 @@ export class SpaceIndex {
   }
 
   #key(branch: string, space: string): Buffer {
-    return itemKey(registryPrefix(branch), space);
+    return itemKey(registryPrefix(this.#branches.require(branch).id), space);
   }
 
   exists(branch: string, space: string): boolean {
@@ -61,8 +61,8 @@ export class SpaceIndex {
   async list(branch: string): Promise<string[]> {
     this.#branches.require(branch);
     await this.#db.settled();
-    const prefix = registryPrefix(branch);
-    const names = (await this.#db.store.scan(prefix))
+    const prefix = registryPrefix(this.#branches.require(branch).id);
+    const names = (await this.#db.scan(prefix))
       .map(([key]) => Buffer.from(key.subarray(prefix.length)).toString('utf8'))
       .filter((name) => !name.startsWith(SYSTEM_SPACE_PREFIX));
     names.push(DEFAULT_SPACE);
@@ -80,7 +80,7 @@ export class SpaceIndex {
       createdAt = record.timestamp;
     }
     await this.#db.settled();
-    const count = (tag: (typeof TypeTag)[keyof typeof TypeTag]) => this.#db.store.count(scope.prefix(tag));
+    const count = (tag: (typeof TypeTag)[keyof typeof TypeTag]) => this.#db.count(scope.prefix(tag));
     const [kv, json, state, events, collections, vectors] = await Promise.all([
       count(TypeTag.Kv), count(TypeTag.Json), count(TypeTag.State),
       count(TypeTag.Event), count(TypeTag.VectorConfig), count(TypeTag.Vector),
@@ -95,25 +95,26 @@ export class SpaceIndex {
   async delete(branch: string, space: string, force: boolean, at: number): Promise<void> {
     const scope = new Scope(this.#branches, branch, space);
     if (space === DEFAULT_SPACE) throw err.constraint('Cannot delete the default space', { space });
-    const prefix = namespacePrefix(scope.branch, scope.space);
-    // Writes queued while storage was scanned would escape the delete: scan again until none came,
-    // then commit with no await in between.
+    const prefix = namespacePrefix(scope.id, scope.space);
+    // Writes committed while storage was scanned would escape the delete: scan again until none
+    // came, then commit with no await in between.
     let items;
+    let before;
     do {
-      await this.#db.settled();
-      items = await this.#db.store.scan(prefix, force ? {} : { limit: 1 });
-    } while (!this.#db.idle);
+      before = this.#db.version;
+      items = await this.#db.scan(prefix, force ? {} : { limit: 1 });
+    } while (this.#db.version !== before);
     if (items.length > 0 && !force) {
       throw err.constraint(`Space '${space}' is not empty. Use force=true to delete anyway.`, { space });
     }
     const writes: Write[] = items.map(([key]) => ({ key, tombstone: true }));
     if (this.exists(branch, space)) writes.push({ key: this.#key(branch, space), tombstone: true });
     if (writes.length > 0) await this.#db.commit(writes, at).done;
-    for (const listener of this.#onDelete) listener(branch, space);
+    for (const listener of this.#onDelete) listener(scope.id, space);
   }
 
-  /** Registers what must forget a space when it is deleted (in-memory indexes, caches). */
-  onDelete(listener: (branch: string, space: string) => void): void {
+  /** Registers what must forget a space when it is deleted (in-memory indexes, caches); it gets the branch's storage id. */
+  onDelete(listener: (branchId: string, space: string) => void): void {
     this.#onDelete.push(listener);
   }
 

@@ -169,7 +169,7 @@ export class StateStore {
     if (tx !== undefined && options.asOf === undefined) return (await tx.scan(range)).map(([k]) => userKeyOf(base, k));
     await this.#db.settled();
     const entries =
-      options.asOf === undefined ? await this.#db.store.scan(range) : await this.#db.store.scanAsOf(range, options.asOf);
+      options.asOf === undefined ? await this.#db.scan(range) : await this.#db.scanAsOf(range, options.asOf);
     return entries.map(([k]) => userKeyOf(base, k));
   }
 

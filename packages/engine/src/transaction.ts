@@ -1,6 +1,7 @@
 import { StratumError, err } from '@stratum/core';
 import { decodeValue, encodeValue, type ScanEntry, type VersionedRecord } from '@stratum/storage';
 import type { Access } from './access.js';
+import type { BranchNode } from './branch-tree.js';
 import type { BranchIndex } from './branches.js';
 import type { Database, Write } from './database.js';
 import type { Scope } from './scope.js';
@@ -8,6 +9,19 @@ import type { SpaceIndex } from './spaces.js';
 import { latin1 } from './group-commit.js';
 
 export type TransactionStatus = 'active' | 'committed' | 'rolled_back';
+
+/**
+ * What a primitive keeping state in memory (the vector indexes) learns of a transaction's commit,
+ * in the commit's synchronous step, so that state stays in step with storage.
+ */
+export interface CommitHook {
+  /** Run with the validation: false when something the transaction relied on changed since its snapshot (a conflict). */
+  readonly valid?: () => boolean;
+  /** Run right after the commit is queued. */
+  readonly committed: () => void;
+  /** Run when the commit's storage batch fails. */
+  readonly failed?: () => void;
+}
 
 /** A buffered write: the payload is encoded when buffered so later changes to the caller's object stay out. */
 interface Buffered {
@@ -44,18 +58,23 @@ export class Transaction implements Access {
   readonly #db: Database;
   readonly #spaces: SpaceIndex;
   readonly #branches: BranchIndex;
+  /** The branch at begin: a branch deleted (and perhaps re-created) since must not receive the writes. */
+  readonly #node: BranchNode | undefined;
   #status: TransactionStatus = 'active';
   readonly #buffer = new Map<string, Buffered>();
   /** Keys read (latin1 → bytes): validated at commit like the written ones. */
   readonly #reads = new Map<string, Uint8Array>();
   /** Snapshot records already looked up; null when absent at the snapshot. */
   readonly #snapshot = new Map<string, VersionedRecord | null>();
+  /** Told of the commit; a rollback never runs them. */
+  readonly #hooks: CommitHook[] = [];
 
   constructor(db: Database, spaces: SpaceIndex, branches: BranchIndex, branch: string, at: number) {
     this.#db = db;
     this.#spaces = spaces;
     this.#branches = branches;
     this.branch = branch;
+    this.#node = branches.lookup(branch);
     this.startedAt = at;
     this.id = String(++lastId);
     const snapshot = db.openSnapshot();
@@ -99,6 +118,12 @@ export class Transaction implements Access {
     return this.#buffer.has(latin1(key));
   }
 
+  /** Registers `hook` for this transaction's commit. */
+  onCommit(hook: CommitHook): void {
+    this.#active();
+    this.#hooks.push(hook);
+  }
+
   prepare(keys: readonly Uint8Array[]): Promise<void> | undefined {
     const missing = keys.filter((key) => {
       const k = latin1(key);
@@ -110,7 +135,7 @@ export class Transaction implements Access {
   async #load(keys: readonly Uint8Array[]): Promise<void> {
     await this.#db.settled();
     for (const key of keys) {
-      const record = await this.#db.store.getAsOf(key, this.snapshotTimestamp);
+      const record = await this.#db.getAsOf(key, this.snapshotTimestamp);
       this.#snapshot.set(latin1(key), record === undefined || record.tombstone ? null : record);
     }
   }
@@ -149,7 +174,7 @@ export class Transaction implements Access {
     this.#active();
     await this.#db.settled();
     const merged = new Map<string, ScanEntry>();
-    for (const entry of await this.#db.store.scanAsOf(prefix, this.snapshotTimestamp)) merged.set(latin1(entry[0]), entry);
+    for (const entry of await this.#db.scanAsOf(prefix, this.snapshotTimestamp)) merged.set(latin1(entry[0]), entry);
     const p = latin1(prefix);
     for (const [k, b] of this.#buffer) {
       if (!k.startsWith(p)) continue;
@@ -179,8 +204,9 @@ export class Transaction implements Access {
       let conflicts = 0;
       for (const key of this.#reads.values()) if (this.#db.writtenAfter(key, this.snapshotVersion)) conflicts++;
       for (const [k, b] of this.#buffer) if (!this.#reads.has(k) && this.#db.writtenAfter(b.key, this.snapshotVersion)) conflicts++;
+      for (const hook of this.#hooks) if (hook.valid?.() === false) conflicts++;
       if (conflicts > 0) throw conflict(conflicts);
-      this.#branches.require(this.branch);
+      if (this.#branches.require(this.branch) !== this.#node) throw err.branchNotFound(this.branch);
       const writes: Write[] = [];
       const registered = new Set<string>();
       for (const b of this.#buffer.values()) {
@@ -198,7 +224,14 @@ export class Transaction implements Access {
         );
       }
       const c = this.#db.commit(writes, at);
-      await c.done;
+      const hooks = [...this.#hooks];
+      for (const hook of hooks) hook.committed();
+      try {
+        await c.done;
+      } catch (e) {
+        for (const hook of hooks) hook.failed?.();
+        throw e;
+      }
       return c.version;
     } finally {
       this.#end();
@@ -216,6 +249,7 @@ export class Transaction implements Access {
     this.#buffer.clear();
     this.#reads.clear();
     this.#snapshot.clear();
+    this.#hooks.length = 0;
     this.#db.closeSnapshot();
   }
 }

@@ -8,7 +8,7 @@ import type { VersionedValue } from './kv.js';
  */
 export async function readAsOf<T>(db: Database, key: Uint8Array, asOf: number, read: (record: VersionedRecord) => T | null): Promise<T | null> {
   await db.settled();
-  const record = await db.store.getAsOf(key, asOf);
+  const record = await db.getAsOf(key, asOf);
   return record === undefined || record.tombstone ? null : read(record);
 }
 
@@ -23,7 +23,7 @@ export async function readHistory(
   entry: (record: VersionedRecord) => VersionedValue,
 ): Promise<VersionedValue[] | null> {
   await db.settled();
-  let records = await db.store.history(key);
+  let records = await db.history(key);
   if (asOf !== undefined) records = records.filter((r) => r.timestamp <= asOf);
   return records.length === 0 ? null : records.map((r) => entry(r));
 }

@@ -87,7 +87,7 @@ export class VectorCollections {
     await this.#db.settled();
     const prefix = scope.prefix(TypeTag.VectorConfig);
     const out: CollectionInfo[] = [];
-    for (const [key, record] of await this.#db.store.scan(prefix)) {
+    for (const [key, record] of await this.#db.scan(prefix)) {
       const name = userKeyOf(prefix, key);
       if (name.startsWith('_')) continue;
       out.push(await this.#info(scope, name, readConfig(record.value)));
@@ -104,7 +104,7 @@ export class VectorCollections {
     let count = this.#registry.loaded(scope, name)?.size;
     if (count === undefined) {
       await this.#db.settled();
-      count = await this.#db.store.count(collectionPrefix(scope, name));
+      count = await this.#db.count(collectionPrefix(scope, name));
     }
     return { name, dimension: config.dimension, metric: config.metric, count, indexType: 'exact', memoryBytes: count * config.dimension * 4 };
   }

@@ -19,7 +19,7 @@ interface Slot {
 const SEP = '\u0000';
 
 /** Branch, space and collection names hold no NUL, so joining them with one is unambiguous. */
-const idOf = (scope: Scope, collection: string): string => `${scope.branch}${SEP}${scope.space}${SEP}${collection}`;
+const idOf = (scope: Scope, collection: string): string => `${scope.id}${SEP}${scope.space}${SEP}${collection}`;
 
 /**
  * The in-memory indexes, one per (branch, space, collection). An index is built from storage on
@@ -72,7 +72,7 @@ export class IndexRegistry {
     try {
       await settled;
       const prefix = collectionPrefix(scope, collection);
-      const index = indexOfRecords(prefix, await this.#db.store.scan(prefix), config);
+      const index = indexOfRecords(prefix, await this.#db.scan(prefix), config);
       applyTo(index, slot.pending ?? []);
       slot.index = index;
       return index;
@@ -96,7 +96,7 @@ export class IndexRegistry {
     this.#dropPrefix(`${branch}${SEP}${space}${SEP}`);
   }
 
-  /** Forgets every index of a branch (the branch was deleted). */
+  /** Forgets every index of a branch (the branch was deleted), given its storage id. */
   dropBranch(branch: string): void {
     this.#dropPrefix(`${branch}${SEP}`);
   }

@@ -158,7 +158,7 @@ export class VectorStore {
       return record === undefined ? null : vectorData(key, record.value, record.timestamp);
     }
     await this.#db.settled();
-    const record = await this.#db.store.getAsOf(k, asOf);
+    const record = await this.#db.getAsOf(k, asOf);
     return record === undefined || record.tombstone ? null : vectorData(key, record.value, record.timestamp);
   }
 
@@ -189,7 +189,7 @@ export class VectorStore {
       config = this.collections.require(scope, name);
     } else {
       await this.#db.settled();
-      const record = await this.#db.store.getAsOf(configKey(scope, name), options.asOf);
+      const record = await this.#db.getAsOf(configKey(scope, name), options.asOf);
       config = record === undefined || record.tombstone ? undefined : readConfig(record.value);
       if (config === undefined) return [];
     }
@@ -206,7 +206,7 @@ export class VectorStore {
       index = await this.#registry.load(scope, name, config);
     } else {
       const prefix = collectionPrefix(scope, name);
-      index = indexOfRecords(prefix, await this.#db.store.scanAsOf(prefix, options.asOf), config);
+      index = indexOfRecords(prefix, await this.#db.scanAsOf(prefix, options.asOf), config);
     }
     return index.search(query, options.k, predicate).map((h) => ({
       key: h.key,

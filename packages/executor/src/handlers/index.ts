@@ -1,5 +1,6 @@
 import type { CommandType } from '../commands/index.js';
 import type { HandlerMap } from '../handler.js';
+import { branchHandlers } from './branch.js';
 import { dbHandlers } from './db.js';
 import { eventHandlers } from './event.js';
 import { jsonHandlers } from './json.js';
@@ -20,5 +21,6 @@ export const handlers: HandlerMap<CommandType> = {
   ...txnHandlers,
   ...vectorHandlers,
   ...dbHandlers,
+  ...branchHandlers,
   ...notImplementedHandlers,
 };

@@ -4,9 +4,8 @@ import type { Handler, HandlerMap } from '../handler.js';
 
 /** Commands that parse and validate but whose capability has not landed yet; each answers NotImplemented naming itself. */
 export const NOT_IMPLEMENTED = [
-  'BranchCreate', 'BranchGet', 'BranchList', 'BranchExists', 'BranchDelete', 'BranchFork', 'BranchDiff', 'BranchMerge',
   'RetentionApply', 'RetentionStats', 'RetentionPreview',
-  'Flush', 'Compact', 'TimeRange',
+  'Flush', 'Compact',
   'BranchExport', 'BranchImport', 'BranchBundleValidate',
   'ConfigureModel', 'Search', 'EmbedStatus',
 ] as const satisfies readonly CommandType[];
