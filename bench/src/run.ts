@@ -13,6 +13,7 @@ const GROUPS: readonly (readonly [string, () => Promise<Row[]>])[] = [
   ['json', () => import('./json.js').then((m) => m.jsonBench())],
   ['vector', () => import('./vector.js').then((m) => m.vectorBench())],
   ['txn', () => import('./txn.js').then((m) => m.txnBench())],
+  ['branch', () => import('./branch.js').then((m) => m.branchBench())],
   ['serve', serveBench],
   ['cache', cacheBench],
   ['replay', replayBench],

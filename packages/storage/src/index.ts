@@ -2,7 +2,7 @@ import { LevelStore } from './level-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './store.js';
 
-export type { AsOfScanOptions, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+export type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 export { LevelStore } from './level-store.js';
 export { MemoryStore } from './memory-store.js';
 export { encodeValue, decodeValue } from './record-codec.js';

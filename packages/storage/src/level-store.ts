@@ -23,7 +23,7 @@ import {
   recordIsTombstone,
   recordTimestamp,
 } from './record-codec.js';
-import type { AsOfScanOptions, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -163,6 +163,40 @@ export class LevelStore implements Store {
     });
     settle();
     return out;
+  }
+
+  async scanHistory(prefix: Uint8Array, options: ScanOptions = {}): Promise<HistoryEntry[]> {
+    this.#assertOpen();
+    const { after, limit = Infinity } = options;
+    const out: [Uint8Array, VersionedRecord[]][] = [];
+    if (limit <= 0) return out;
+    // A cursor key's own versions sort right after it: start past all of them.
+    const range = prefixRange(HISTORY, prefix);
+    if (after !== undefined && Buffer.compare(after, prefix) >= 0) {
+      delete range.gte;
+      range.gt = historyKey(after, Number.MAX_SAFE_INTEGER);
+    }
+    const it = this.#db.iterator(range);
+    try {
+      for (;;) {
+        const entries = await it.nextv(CHUNK);
+        if (entries.length === 0) return out;
+        for (const [hkey, bytes] of entries) {
+          const key = keyOfHistory(hkey);
+          if (key.length < prefix.length) continue;
+          const last = out[out.length - 1];
+          if (last !== undefined && Buffer.compare(last[0], key) === 0) last[1].push(decodeRecord(bytes));
+          else {
+            if (out.length === limit) return out;
+            out.push([Buffer.from(key), [decodeRecord(bytes)]]);
+          }
+        }
+      }
+    } catch (e) {
+      throw asIo('read failed', e);
+    } finally {
+      await it.close().catch(() => undefined);
+    }
   }
 
   async count(prefix: Uint8Array): Promise<number> {

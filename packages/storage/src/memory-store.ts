@@ -1,6 +1,6 @@
 import { err } from '@stratum/core';
 import { applyMeta, decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
-import type { AsOfScanOptions, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
 interface Version {
@@ -86,6 +86,19 @@ export class MemoryStore implements Store {
       if (found !== undefined && (options.tombstones === true || found.payload !== undefined)) {
         out.push([Buffer.from(key, 'latin1'), toRecord(found)]);
       }
+    });
+    return out;
+  }
+
+  async scanHistory(prefix: Uint8Array, options: ScanOptions = {}): Promise<HistoryEntry[]> {
+    this.#assertOpen();
+    const { after, limit = Infinity } = options;
+    const cursor = after === undefined ? undefined : latin1(after);
+    const out: HistoryEntry[] = [];
+    this.#eachKey(prefix, (key) => {
+      if (out.length >= limit || (cursor !== undefined && key <= cursor)) return;
+      const versions = this.#versions.get(key);
+      if (versions !== undefined && versions.length > 0) out.push([Buffer.from(key, 'latin1'), versions.map(toRecord)]);
     });
     return out;
   }

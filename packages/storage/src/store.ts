@@ -71,6 +71,9 @@ export interface AsOfScanOptions {
 
 export type ScanEntry = readonly [key: Uint8Array, record: VersionedRecord];
 
+/** A key with its versions, oldest first. */
+export type HistoryEntry = readonly [key: Uint8Array, versions: VersionedRecord[]];
+
 export interface WriteOptions {
   readonly sync: boolean;
   readonly keys?: readonly string[] | undefined;
@@ -96,6 +99,12 @@ export interface Store {
 
   /** Keys starting with `prefix` whose newest version with `timestamp <= ts` is live, ascending. */
   scanAsOf(prefix: Uint8Array, ts: number, options?: AsOfScanOptions): Promise<ScanEntry[]>;
+
+  /**
+   * Every version of every key starting with `prefix` (tombstones included, oldest first),
+   * grouped by key in ascending order; at most `limit` keys, after `after` when given.
+   */
+  scanHistory(prefix: Uint8Array, options?: ScanOptions): Promise<HistoryEntry[]>;
 
   /** Number of live keys starting with `prefix`. */
   count(prefix: Uint8Array): Promise<number>;
