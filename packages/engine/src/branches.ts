@@ -127,12 +127,21 @@ export class BranchIndex {
     return this.#add(destination, parent, at);
   }
 
-  async #add(name: string, parent: BranchNode | undefined, at: number): Promise<BranchInfo> {
-    // Versions only grow, so the next one names storage no branch has used.
-    const id = `b${(this.#db.version + 1).toString(36)}`;
-    const value = { name, parent: parent?.id ?? null, parentName: parent?.name ?? null };
+  /** A storage id no branch has used: versions only grow, and this one is taken from the commits. */
+  reserveId(): string {
+    return `b${this.#db.reserveVersion().toString(36)}`;
+  }
+
+  /** Registers a branch whose data was stored under `id` already (an import); its record comes last. */
+  async adoptImported(id: string, name: string, createdAt: number, at: number): Promise<BranchInfo> {
+    return this.#add(name, undefined, at, id, createdAt);
+  }
+
+  async #add(name: string, parent: BranchNode | undefined, at: number, reserved?: string, createdAt?: number): Promise<BranchInfo> {
+    const id = reserved ?? this.reserveId();
+    const value = { name, parent: parent?.id ?? null, parentName: parent?.name ?? null, ...(createdAt !== undefined ? { createdAt } : {}) };
     const c = this.#db.commit([{ key: recordKey(id), value }], at);
-    const record: BranchRecord = { ...value, forkVersion: c.version, forkTimestamp: c.timestamp, createdAt: c.timestamp, version: c.version };
+    const record: BranchRecord = { ...value, forkVersion: c.version, forkTimestamp: c.timestamp, createdAt: createdAt ?? c.timestamp, version: c.version };
     const node = this.#adopt(id, record);
     try {
       await c.done;

@@ -155,6 +155,17 @@ export class Database {
     return { version, timestamp, done };
   }
 
+  /** Takes a version no commit will use: a name for storage that must never be shared. */
+  reserveVersion(): number {
+    return ++this.#version;
+  }
+
+  /** Moves the clock past records stored without a commit (an imported branch keeps its versions and times). */
+  advancePast(version: number, timestamp: number): void {
+    this.#version = Math.max(this.#version, version);
+    this.#timestamp = Math.max(this.#timestamp, timestamp);
+  }
+
   /**
    * Opens a snapshot at the newest commit (queued ones included). Until it is closed, commits
    * note which keys they write, so {@link writtenAfter} answers exactly, deletions included

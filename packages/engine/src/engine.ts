@@ -1,6 +1,7 @@
 import { TypeTag } from '@stratum/core';
 import { BranchMerger } from './branch-merge.js';
 import { BranchIndex } from './branches.js';
+import { Bundles } from './bundles.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { EventLog } from './event.js';
 import { JsonStore } from './json.js';
@@ -22,6 +23,7 @@ export class Engine {
   readonly state: StateStore;
   readonly vectors: VectorStore;
   readonly merger: BranchMerger;
+  readonly bundles: Bundles;
 
   private constructor(db: Database) {
     this.db = db;
@@ -34,6 +36,7 @@ export class Engine {
     this.state = new StateStore(db, this.spaces);
     this.branches.onDelete((node) => this.vectors.dropBranch(node.id));
     // A merge copies records into the target: its loaded vector indexes are rebuilt on next use.
+    this.bundles = new Bundles(db, this.branches, this.spaces);
     this.merger = new BranchMerger(db, this.branches, this.spaces, this.events, (target) => this.vectors.dropBranch(target.id));
   }
 

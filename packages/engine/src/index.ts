@@ -3,6 +3,7 @@ export { Database, type DatabaseOptions, type Write, type Committed } from './da
 export { BranchIndex, compareBytes, type BranchInfo } from './branches.js';
 export { BranchMerger, type BranchDiff, type MergeResult, type MergeStrategy } from './branch-merge.js';
 export { BranchTree, type BranchNode } from './branch-tree.js';
+export { Bundles, type ExportResult, type ImportResult, type ValidateResult } from './bundles.js';
 export { SpaceIndex, type SpaceInfo, type SpaceCounts } from './spaces.js';
 export { KvStore, type VersionedValue, type BatchItemResult, type ListOptions } from './kv.js';
 export { JsonStore, applySet, checkJsonSet, type JsonSetRequest, type JsonRecord, type JsonListOptions, type JsonListPage } from './json.js';
@@ -18,5 +19,5 @@ export { type CollectionInfo } from './vector/collections.js';
 export { METRICS, type Metric } from './vector/distance.js';
 export { compileFilter, type FilterCondition, type FilterOp } from './vector/filter.js';
 export { collectionNameProblem, checkLength, toFloat32, MAX_DIMENSION } from './vector/validate.js';
-export { Transaction, notInTransaction, type TransactionStatus } from './transaction.js';
+export { Transaction, type CommitHook, type TransactionStatus } from './transaction.js';
 export { DirectAccess, type Access } from './access.js';

@@ -1,6 +1,7 @@
 import type { CommandType } from '../commands/index.js';
 import type { HandlerMap } from '../handler.js';
 import { branchHandlers } from './branch.js';
+import { bundleHandlers } from './bundle.js';
 import { dbHandlers } from './db.js';
 import { eventHandlers } from './event.js';
 import { jsonHandlers } from './json.js';
@@ -22,5 +23,6 @@ export const handlers: HandlerMap<CommandType> = {
   ...vectorHandlers,
   ...dbHandlers,
   ...branchHandlers,
+  ...bundleHandlers,
   ...notImplementedHandlers,
 };

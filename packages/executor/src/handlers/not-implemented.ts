@@ -6,7 +6,6 @@ import type { Handler, HandlerMap } from '../handler.js';
 export const NOT_IMPLEMENTED = [
   'RetentionApply', 'RetentionStats', 'RetentionPreview',
   'Flush', 'Compact',
-  'BranchExport', 'BranchImport', 'BranchBundleValidate',
   'ConfigureModel', 'Search', 'EmbedStatus',
 ] as const satisfies readonly CommandType[];
 
