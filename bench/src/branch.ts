@@ -1,5 +1,6 @@
 import { Stratum } from '@stratum/executor';
-import { SMOKE, VALUE, compare, fmtRate, inWaves, keys, log, tempDir, type Row } from './harness.js';
+import { join } from 'node:path';
+import { SMOKE, VALUE, compare, elapsedSeconds, fmtRate, inWaves, keys, log, tempDir, type Row } from './harness.js';
 import { RAW_VALUE, openRaw } from './raw-level.js';
 
 const SMALL = SMOKE ? 100 : 1_000;
@@ -67,6 +68,20 @@ export async function branchBench(): Promise<Row[]> {
       },
     ]);
     if (differences !== CHANGED) throw new Error(`BranchDiff found ${differences} modified keys, expected ${CHANGED}`);
+
+    // Export (of a fork that sees all 100k keys) and import, once each.
+    const bundle = join(await tempDir('bundle'), 'reader.bundle');
+    let start = process.hrtime.bigint();
+    const exported = await large.execute({ type: 'BranchExport', branch: 'reader', path: bundle });
+    const exportRate = exported.value.entryCount / elapsedSeconds(start);
+    const target = await Stratum.open(await tempDir('import'));
+    start = process.hrtime.bigint();
+    const imported = await target.execute({ type: 'BranchImport', path: bundle });
+    const importRate = imported.value.keysWritten / elapsedSeconds(start);
+    await target.close();
+    start = process.hrtime.bigint();
+    await raw.batch(stored.map((key) => ({ type: 'put' as const, key: `bulk/${key}`, value: RAW_VALUE })));
+    const rawBatch = stored.length / elapsedSeconds(start);
     log(`BranchFork: ${(1000 / forkSmall).toFixed(3)} ms with ${SMALL} keys, ${(1000 / forkLarge).toFixed(3)} ms with ${LARGE}; BranchDiff ${(1000 / diff).toFixed(2)} ms`);
     return [
       {
@@ -85,6 +100,14 @@ export async function branchBench(): Promise<Row[]> {
         target: { kind: 'rate', min: 500 },
         note: `${(1000 / forkLarge).toFixed(3)} ms per fork, ${(1000 / forkSmall).toFixed(3)} ms with ${SMALL} keys (target ≤ 2 ms for both)`,
       },
+      {
+        name: `BranchExport, ${exported.value.entryCount} items`,
+        stratum: exportRate,
+        raw: rawBatch,
+        rawLabel: 'raw batch put of the same keys',
+        note: `items/s; bundle ${(exported.value.bundleSize / 1e6).toFixed(1)} MB`,
+      },
+      { name: `BranchImport, ${imported.value.keysWritten} items`, stratum: importRate, raw: rawBatch, rawLabel: 'raw batch put of the same keys', note: 'items/s' },
       { name: 'kvGet on a fork (inherited keys)', stratum: onFork, raw: onParent, rawLabel: 'kvGet on its parent', target: { kind: 'ratio', min: 0.7 } },
       {
         name: `BranchDiff, ${CHANGED} changed keys of ${LARGE}`,
