@@ -138,7 +138,8 @@ export class BranchIndex {
   }
 
   async #add(name: string, parent: BranchNode | undefined, at: number, reserved?: string, createdAt?: number): Promise<BranchInfo> {
-    const id = reserved ?? this.reserveId();
+    // The commit below takes the next version, synchronously: no other branch can have used it.
+    const id = reserved ?? `b${(this.#db.version + 1).toString(36)}`;
     const value = { name, parent: parent?.id ?? null, parentName: parent?.name ?? null, ...(createdAt !== undefined ? { createdAt } : {}) };
     const c = this.#db.commit([{ key: recordKey(id), value }], at);
     const record: BranchRecord = { ...value, forkVersion: c.version, forkTimestamp: c.timestamp, createdAt: createdAt ?? c.timestamp, version: c.version };
