@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExact, writeJson } from './lib/json.js';
-import { checkResponse, substitute, type Vars } from './lib/match.js';
+import { checkResponse, expandTmp, expandTmpIn, substitute, type Vars } from './lib/match.js';
 import { label, loadScripts, requestsOf } from './lib/script.js';
 import { Server } from './lib/server.js';
 
@@ -16,17 +16,21 @@ const scripts = loadScripts(join(import.meta.dirname, 'scripts'));
 
 describe.each(scripts)('$name', ({ name, steps }) => {
   let dir = '';
+  /** The script's own directory for files it names as `$TMP/...` (bundles), apart from the database. */
+  let tmp = '';
   let server: Server | undefined;
   const vars: Vars = new Map();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stratum-conformance-'));
+    tmp = await mkdtemp(join(tmpdir(), 'stratum-conformance-tmp-'));
     server = Server.start(dir);
   });
 
   afterAll(async () => {
     server?.kill();
     await rm(dir, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true });
   });
 
   /**
@@ -56,7 +60,7 @@ describe.each(scripts)('$name', ({ name, steps }) => {
     } else {
       it(`line ${step.line}: ${label(step)}`, async () => {
         if (server === undefined) throw new Error('no server is running (an earlier restart failed)');
-        const text = 'raw' in step.cmd ? step.cmd.raw : writeJson(substitute(step.cmd.tree, vars));
+        const text = 'raw' in step.cmd ? step.cmd.raw : writeJson(substitute(expandTmp(step.cmd.tree, tmp), vars));
         const reply = await server.request(text);
         const actual = parseExact(reply);
         const requests = requestsOf(step);
@@ -65,10 +69,10 @@ describe.each(scripts)('$name', ({ name, steps }) => {
           const items = actual as unknown[];
           expect(items.length, `${where}: one response per request`).toBe(step.expect.batch.length);
           step.expect.batch.forEach((e, i) => {
-            checkResponse(e, requests[i]?.request ?? null, items[i] as never, vars, `${where} item ${i}`);
+            checkResponse(expandTmpIn(e, tmp), requests[i]?.request ?? null, items[i] as never, vars, `${where} item ${i}`);
           });
         } else {
-          checkResponse(step.expect, requests[0]?.request ?? null, actual, vars, where);
+          checkResponse(expandTmpIn(step.expect, tmp), requests[0]?.request ?? null, actual, vars, where);
         }
       });
     }

@@ -69,6 +69,27 @@ export function substitute(tree: Json, vars: Vars): Json {
   return out;
 }
 
+/**
+ * `tree` with every string that starts with `$TMP` given the script's own temporary directory in
+ * its place (`"$TMP/a.bundle"` → `"/tmp/stratum-conformance-tmp-XXXX/a.bundle"`), in requests and
+ * expected values alike, so scripts can name files outside the database directory.
+ */
+export function expandTmp(tree: Json, dir: string): Json {
+  if (typeof tree === 'string') return tree.startsWith('$TMP') ? dir + tree.slice('$TMP'.length) : tree;
+  if (Array.isArray(tree)) return tree.map((x) => expandTmp(x, dir));
+  if (!isPlainObject(tree)) return tree;
+  const out: Record<string, Json> = {};
+  for (const k of Object.keys(tree)) setKey(out, k, expandTmp(tree[k] as Json, dir));
+  return out;
+}
+
+/** An expectation with `$TMP` expanded in its output or error details. */
+export function expandTmpIn(e: Expectation, dir: string): Expectation {
+  if ('ok' in e) return { ok: expandTmp(e.ok, dir) };
+  const { code, details } = e.error;
+  return details === undefined ? e : { error: { code, details: expandTmp(details, dir) as { [key: string]: Json } } };
+}
+
 /** The `id` a response to `request` must carry: the request's string or number id, if any. */
 export function idOf(request: Json): Json | undefined {
   if (!isPlainObject(request)) return undefined;

@@ -1,6 +1,6 @@
 /**
  * A tour of Stratum's embedded API: one database on disk, data kept apart in spaces,
- * history and time travel, and the same data after a restart.
+ * history and time travel, a change tried on a fork and merged, and the same data after a restart.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,18 @@ export async function demo(log: (line: string) => void = console.log): Promise<v
       const then = await db.kvGet('weather:paris', { asOf: before.timestamp });
       log(`as of the first write it was: ${JSON.stringify(then?.value)}`);
     }
+
+    // Try a change on a fork: the default branch sees it only once merged.
+    await db.forkBranch('experiment');
+    const trial = db.newHandle();
+    await trial.setBranch('experiment');
+    await trial.setSpace('tool-results');
+    await trial.kvPut('weather:paris', { tempC: 25, sky: 'clear' });
+    const show = async (h: Stratum) => JSON.stringify((await h.kvGet('weather:paris'))?.value);
+    log(`on the fork: ${await show(trial)}; on default: ${await show(db)}`);
+    const merged = await db.mergeBranches('experiment');
+    log(`merged experiment (${merged.keysApplied} change): default now has ${await show(db)}`);
+    await trial.close();
 
     await db.close();
     db = await Stratum.open(dir);

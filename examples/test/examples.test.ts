@@ -11,6 +11,8 @@ describe('examples', () => {
     expect(text).toContain('conversations holds: msg_001, msg_002');
     expect(text).toContain('weather:paris has 2 versions');
     expect(text).toContain('as of the first write it was: {"tempC":18,"sky":"cloudy"}');
+    expect(text).toContain('on the fork: {"tempC":25,"sky":"clear"}; on default: {"tempC":21,"sky":"sunny"}');
+    expect(text).toContain('merged experiment (1 change): default now has {"tempC":25,"sky":"clear"}');
     expect(text).toContain('after a restart, conversations/msg_001 = {"role":"user","text":"What is the weather in Paris?"}');
     expect(text).toMatch(/tool-results: 1 key\(s\)/);
   });

@@ -5,6 +5,7 @@ import { parseJson, stringifyJson, toStratumError } from '@stratum/core';
 import { CommandLogWriter } from '@stratum/durability';
 import { generateSchemas, type Output, type Stratum } from '@stratum/executor';
 import { Command as Program, CommanderError } from 'commander';
+import { checkCommand } from './check.js';
 import { addHumanCommands } from './human/index.js';
 import { openFromOptions, UsageError, type GlobalOptions } from './open.js';
 import { replay } from './replay.js';
@@ -103,6 +104,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       } finally {
         if (fresh) await rm(dir, { recursive: true, force: true });
       }
+    });
+
+  program.command('check [dir]').description('Verify a database offline without changing it (default: the --db directory); exit 0 clean, 1 problems found, 2 cannot check.')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (dir: string | undefined, o: { json?: boolean }, cmd: Program) => {
+      code = await checkCommand(dir ?? globals(cmd).db, { json: o.json === true });
     });
 
   program.command('schema [name]').description('Print the JSON Schema of every command, of outputs and errors, or one file of them.')

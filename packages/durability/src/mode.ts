@@ -16,3 +16,10 @@ export function parseDurability(text: string): DurabilityMode {
 
 /** Whether a storage batch in this mode must be synced before it is acknowledged. */
 export const syncsEveryCommit = (mode: DurabilityMode): boolean => mode === 'always';
+
+/**
+ * How long an acknowledged write may wait in the operating system before a background sync
+ * reaches stable storage, in ms; undefined where no background sync runs (`always` syncs every
+ * batch, `cache` has no disk). Bounds what a power loss can take in `standard` mode.
+ */
+export const backgroundSyncMs = (mode: DurabilityMode): number | undefined => (mode === 'standard' ? 100 : undefined);

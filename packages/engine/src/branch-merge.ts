@@ -1,11 +1,14 @@
-import { StratumError, checkValue, err, itemKey, type Value } from '@stratum/core';
+import { StratumError, err, itemKey } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 import { byPrimitiveThenKey, candidateItems, commonAncestor, itemOf, keyIn, sameItem, type ItemRef, type Primitive } from './branch-items.js';
 import type { BranchNode } from './branch-tree.js';
 import { MERGE_PREFIX, compareBytes, type BranchIndex } from './branches.js';
 import type { Database, Write } from './database.js';
 import { eventKey, eventLogKey } from './event-keys.js';
+import { latin1 } from './group-commit.js';
+import { hasNegativeZero, mergedRecord } from './merge-records.js';
 import { Scope } from './scope.js';
+import { collectionPrefix } from './vector/records.js';
 import type { EventLog, EventRecord } from './event.js';
 import type { SpaceIndex } from './spaces.js';
 
@@ -138,6 +141,8 @@ export class BranchMerger {
     const conflicts: ItemRef[] = [];
     const spaces = new Set<string>();
     const eventSpaces = new Set<string>();
+    const planned = new Set<string>();
+    const replaced: ItemRef[] = [];
     let applied = 0;
     let deleted = 0;
     for (const suffix of await candidateItems(db, source, target)) {
@@ -154,19 +159,35 @@ export class BranchMerger {
       if (sameItem(item.tag, fromTarget, fromSource)) continue;
       if (!sameItem(item.tag, fromTarget, fromBase)) conflicts.push(item);
       const key = keyIn(db, target, suffix);
+      planned.add(suffix);
+      if (item.primitive === 'collection') replaced.push(item);
       if (fromSource === undefined) {
         writes.push({ key, tombstone: true });
         deleted++;
       } else {
-        writes.push({ key, value: fromSource.value, negativeZero: hasNegativeZero(fromSource.value) });
+        const value = mergedRecord(item.tag, fromSource.value, fromTarget);
+        writes.push({ key, value, negativeZero: hasNegativeZero(value) });
         applied++;
       }
       spaces.add(item.space);
     }
+    // A collection the source deleted or re-created replaces the target's: no vector of the
+    // target's collection that the source lacks may outlive it (it could have another dimension).
+    for (const item of replaced) {
+      const prefix = collectionPrefix(this.#scope(target.name as string, item.space), item.key);
+      const skip = db.tree.prefixOf(target).length;
+      for (const [key] of await db.scan(prefix)) {
+        const suffix = latin1(key.subarray(skip));
+        if (planned.has(suffix) || db.read(keyIn(db, source, suffix)) !== undefined) continue;
+        writes.push({ key, tombstone: true });
+        deleted++;
+      }
+    }
     for (const space of eventSpaces) {
       const appended = await this.#eventWrites(source, target, space, base);
-      if (appended.length > 0) {
-        writes.push(...appended);
+      if (appended.count > 0) {
+        writes.push(...appended.writes);
+        applied += appended.count;
         spaces.add(space);
       }
     }
@@ -174,7 +195,7 @@ export class BranchMerger {
   }
 
   /** The source's events since the base, appended after the target's with the target's next sequences. */
-  async #eventWrites(source: BranchNode, target: BranchNode, space: string, base: Base | undefined): Promise<Write[]> {
+  async #eventWrites(source: BranchNode, target: BranchNode, space: string, base: Base | undefined): Promise<{ writes: Write[]; count: number }> {
     const sourceScope = this.#scope(source.name as string, space);
     const targetScope = this.#scope(target.name as string, space);
     let from = 0;
@@ -183,7 +204,8 @@ export class BranchMerger {
       from = log === undefined ? 0 : (log.value as { next: number }).next;
     }
     const to = this.#events.len(sourceScope);
-    let next = this.#events.len(targetScope);
+    const first = this.#events.len(targetScope);
+    let next = first;
     const writes: Write[] = [];
     for (let seq = from; seq < to; seq++) {
       const record = this.#db.read(eventKey(sourceScope, seq))?.value as EventRecord | undefined;
@@ -191,7 +213,7 @@ export class BranchMerger {
       writes.push(...this.#events.eventWrites(targetScope, next++, record.type, record.payload, hasNegativeZero(record.payload)));
     }
     if (writes.length > 0) writes.push(this.#events.logWrite(targetScope, next));
-    return writes;
+    return { writes, count: next - first };
   }
 
   /** The latest recorded merge between the two, else their fork point, else none. */
@@ -221,11 +243,3 @@ function mergeKey(a: BranchNode, b: BranchNode): Buffer {
 }
 
 const live = (r: VersionedRecord | undefined): VersionedRecord | undefined => (r === undefined || r.tombstone ? undefined : r);
-
-function hasNegativeZero(value: unknown): boolean {
-  try {
-    return checkValue(value as Value, '').negativeZero;
-  } catch {
-    return false;
-  }
-}

@@ -8,7 +8,7 @@ import type { Database } from './database.js';
  * "default" or start with "b"), so writing one never copies anything into a fork.
  */
 const SYSTEM_ID = '~';
-const RECORD_PREFIX = tagPrefix(SYSTEM_ID, DEFAULT_SPACE, TypeTag.Branch);
+export const RECORD_PREFIX = tagPrefix(SYSTEM_ID, DEFAULT_SPACE, TypeTag.Branch);
 export const MERGE_PREFIX = tagPrefix(SYSTEM_ID, DEFAULT_SPACE, TypeTag.Merge);
 
 /** The stored record of a branch, keyed by its storage id. */

@@ -5,6 +5,7 @@ import type { BranchNode } from './branch-tree.js';
 import type { BranchIndex } from './branches.js';
 import type { Database } from './database.js';
 import { latin1 } from './group-commit.js';
+import { hasNegativeZero } from './merge-records.js';
 import type { SpaceIndex } from './spaces.js';
 
 /** Keys per history page while exporting, and versions per storage batch while importing. */
@@ -158,11 +159,4 @@ function entryOf(key: Uint8Array, versions: readonly VersionedRecord[]): BundleE
 function versionOf(r: VersionedRecord): BundleVersion {
   if (r.tombstone) return { version: r.version, timestamp: r.timestamp, tombstone: true };
   return { version: r.version, timestamp: r.timestamp, tombstone: false, payload: encodeValue(r.value, hasNegativeZero(r.value)) };
-}
-
-/** Decoded records carry -0 as a plain number; encoding must be told to keep its sign. */
-function hasNegativeZero(value: unknown): boolean {
-  if (typeof value === 'number') return Object.is(value, -0);
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return false;
-  return Object.values(value).some(hasNegativeZero);
 }

@@ -1,6 +1,7 @@
 import { systemClock, type Clock, type IdSource } from '@stratum/core';
-import { syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
+import { backgroundSyncMs, syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type ScanEntry, type ScanOptions, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
+import { BackgroundSync } from './background-sync.js';
 import { BranchTree, type BranchNode } from './branch-tree.js';
 import { ForkReads } from './fork-reads.js';
 import { GroupCommit, latin1 } from './group-commit.js';
@@ -64,6 +65,7 @@ export class Database {
   /** When the default branch (and so the database) was created, µs; undefined until known. */
   #createdAt: number | undefined;
   readonly #commits: GroupCommit;
+  readonly #background: BackgroundSync | undefined;
   #version: number;
   #timestamp: number;
   #lease: ClockState;
@@ -71,6 +73,8 @@ export class Database {
   #seeded: IdSource | undefined;
   /** Open transaction snapshots; while any is open, every commit notes the version it gave each key. */
   #snapshots = 0;
+  /** Timestamp → number of open snapshots taken at it. */
+  readonly #snapshotTimes = new Map<number, number>();
   /** Key (latin1) → version of its newest commit since the oldest open snapshot, deletions included. */
   readonly #written = new Map<string, number>();
 
@@ -85,7 +89,10 @@ export class Database {
     this.#version = clock.version;
     this.#timestamp = clock.timestamp;
     this.#lease = clock;
-    this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability));
+    const syncMs = backgroundSyncMs(options.durability);
+    const background = syncMs === undefined ? undefined : new BackgroundSync(options.store, syncMs);
+    this.#background = background;
+    this.#commits = new GroupCommit(options.store, syncsEveryCommit(options.durability), background && (() => background.note()));
     this.#forks = new ForkReads(options.store, this.tree);
   }
 
@@ -104,6 +111,11 @@ export class Database {
   /** The newest commit version. */
   get version(): number {
     return this.#version;
+  }
+
+  /** The timestamp of the newest commit (queued ones included). */
+  get timestamp(): number {
+    return this.#timestamp;
   }
 
   /** When the default branch (and so the database) was created, µs. */
@@ -173,11 +185,21 @@ export class Database {
    */
   openSnapshot(): { version: number; timestamp: number } {
     this.#snapshots++;
+    this.#snapshotTimes.set(this.#timestamp, (this.#snapshotTimes.get(this.#timestamp) ?? 0) + 1);
     return { version: this.#version, timestamp: this.#timestamp };
   }
 
-  closeSnapshot(): void {
+  /** Closes a snapshot opened by {@link openSnapshot}; `timestamp` is the one it gave. */
+  closeSnapshot(timestamp: number): void {
+    const open = this.#snapshotTimes.get(timestamp) ?? 0;
+    if (open > 1) this.#snapshotTimes.set(timestamp, open - 1);
+    else this.#snapshotTimes.delete(timestamp);
     if (this.#snapshots > 0 && --this.#snapshots === 0) this.#written.clear();
+  }
+
+  /** The timestamps of the open snapshots: reads as of them must keep answering (retention keeps what they read). */
+  openSnapshotTimes(): number[] {
+    return [...this.#snapshotTimes.keys()];
   }
 
   /** Whether a commit after `version` wrote `key`; valid only while a snapshot at or before `version` is open. */
@@ -274,13 +296,21 @@ export class Database {
     return this.#commits.barrier();
   }
 
+  /** Makes every write enqueued so far durable, whatever the mode (nothing to do in memory). */
   async flush(): Promise<void> {
     await this.settled();
     await this.store.flush();
   }
 
+  /** Compacts the store once every write enqueued so far has landed. */
+  async compact(): Promise<void> {
+    await this.settled();
+    await this.store.compact();
+  }
+
   async close(): Promise<void> {
     await this.settled().catch(() => undefined);
+    await this.#background?.stop();
     if (!this.readOnly && this.#version > 0) {
       const exact: ClockState = { version: this.#version, timestamp: this.#timestamp };
       await this.store.write([], [{ name: CLOCK_META, value: exact }], { sync: true }).catch(() => undefined);

@@ -2,6 +2,7 @@ import { TypeTag } from '@stratum/core';
 import { BranchMerger } from './branch-merge.js';
 import { BranchIndex } from './branches.js';
 import { Bundles } from './bundles.js';
+import { Retention } from './retention.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { EventLog } from './event.js';
 import { JsonStore } from './json.js';
@@ -24,6 +25,7 @@ export class Engine {
   readonly vectors: VectorStore;
   readonly merger: BranchMerger;
   readonly bundles: Bundles;
+  readonly retention: Retention;
 
   private constructor(db: Database) {
     this.db = db;
@@ -37,6 +39,7 @@ export class Engine {
     this.branches.onDelete((node) => this.vectors.dropBranch(node.id));
     // A merge copies records into the target: its loaded vector indexes are rebuilt on next use.
     this.bundles = new Bundles(db, this.branches, this.spaces);
+    this.retention = new Retention(db, this.branches);
     this.merger = new BranchMerger(db, this.branches, this.spaces, this.events, (target) => this.vectors.dropBranch(target.id));
   }
 

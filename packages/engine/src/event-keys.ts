@@ -34,7 +34,7 @@ export function eventLogKey(scope: Scope): Buffer {
  * Types may hold any character, NUL included; the terminator cannot occur inside the encoded
  * type, so the parts of two types never run into each other, and shorter types sort first.
  */
-function typeBytes(type: string): Buffer {
+export function typeBytes(type: string): Buffer {
   const utf8 = Buffer.from(type, 'utf8');
   if (!utf8.includes(0)) return Buffer.concat([utf8, Buffer.of(0, 0)]);
   const out: number[] = [];

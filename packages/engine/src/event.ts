@@ -8,6 +8,7 @@ import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
 import { ownValue } from './state.js';
+import type { Transaction } from './transaction.js';
 import { readAsOf } from './versioned-reads.js';
 
 /** What an event record holds. Its timestamp is the record's own: that of the commit that appended it. */
@@ -163,9 +164,10 @@ export class EventLog {
    * event. `asOf` keeps only events appended at or before it; with it, the index is read as it
    * was then, so a log deleted with its space since still answers for that moment.
    */
-  async byType(scope: Scope, type: string, options: EventByTypeOptions = {}): Promise<VersionedValue[]> {
+  async byType(scope: Scope, type: string, options: EventByTypeOptions = {}, tx?: Transaction): Promise<VersionedValue[]> {
     const { limit, afterSequence, asOf } = options;
     if (limit === 0) return [];
+    if (tx !== undefined && asOf === undefined) return this.#byTypeIn(tx, scope, type, options);
     const prefix = eventTypeIndexPrefix(scope, type);
     const db = this.#db;
     if (asOf !== undefined) {
@@ -191,6 +193,26 @@ export class EventLog {
       const record = db.read(eventKey(scope, sequence));
       // Only a space deleted between the scan and this read leaves an entry without its event.
       if (record !== undefined) out.push(entry(sequence, record));
+    }
+    return out;
+  }
+
+  /**
+   * Events of `type` as `tx` sees them: its snapshot's, then those it appended itself (null
+   * versions), which all come later in the log. `afterSequence` and `limit` apply to the whole.
+   */
+  async #byTypeIn(tx: Transaction, scope: Scope, type: string, options: EventByTypeOptions): Promise<VersionedValue[]> {
+    const { limit, afterSequence } = options;
+    const out = await this.byType(scope, type, { ...options, asOf: tx.snapshotTimestamp });
+    const logKey = eventLogKey(scope);
+    if (out.length === limit || !tx.own(logKey)) return out;
+    const next = this.len(scope, tx);
+    // Its own appends are the end of the log: the sequences whose records it wrote itself.
+    let first = next;
+    while (first > 0 && tx.own(eventKey(scope, first - 1))) first--;
+    for (let sequence = Math.max(first, (afterSequence ?? -1) + 1); sequence < next && out.length !== limit; sequence++) {
+      const record = tx.read(eventKey(scope, sequence));
+      if (record !== undefined && (record.value as EventRecord).type === type) out.push(ownValue((record.value as EventRecord).payload));
     }
     return out;
   }

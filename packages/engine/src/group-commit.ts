@@ -52,6 +52,7 @@ export const latin1 = (key: Uint8Array): string => Buffer.from(key.buffer, key.b
 export class GroupCommit {
   readonly #store: Store;
   readonly #sync: boolean;
+  readonly #stored: (() => void) | undefined;
   #open: Batch | undefined;
   /** Batches sealed by a barrier, waiting their turn; later writes open a new batch. */
   readonly #waiting: Batch[] = [];
@@ -61,9 +62,11 @@ export class GroupCommit {
   #last: Batch | undefined;
   readonly #overlay = new Map<string, { op: WriteOp; batch: Batch }>();
 
-  constructor(store: Store, sync: boolean) {
+  /** `stored`, when given, is called after each batch lands (the database schedules background syncs on it). */
+  constructor(store: Store, sync: boolean, stored?: () => void) {
     this.#store = store;
     this.#sync = sync;
+    this.#stored = stored;
   }
 
   /** Adds a commit's ops and meta entries to the open batch (opening one if needed); resolves when that batch is stored. */
@@ -150,6 +153,7 @@ export class GroupCommit {
       if (batch.meta !== undefined) for (const [name, value] of batch.meta) meta.push({ name, value });
       await this.#store.write(batch.ops, meta, { sync: this.#sync, keys: batch.keys });
       batch.resolve();
+      this.#stored?.();
       this.#forget(batch);
     } catch (e) {
       const failure = isStratumError(e) ? e : err.io(e instanceof Error ? e.message : String(e), e);

@@ -4,6 +4,7 @@ export { BranchIndex, compareBytes, type BranchInfo } from './branches.js';
 export { BranchMerger, type BranchDiff, type MergeResult, type MergeStrategy } from './branch-merge.js';
 export { BranchTree, type BranchNode } from './branch-tree.js';
 export { Bundles, type ExportResult, type ImportResult, type ValidateResult } from './bundles.js';
+export { Retention, RETENTION_PRIMITIVES, checkPolicy, type RetentionPolicy, type RetentionPrimitive, type RetentionStats, type RetentionPreview } from './retention.js';
 export { SpaceIndex, type SpaceInfo, type SpaceCounts } from './spaces.js';
 export { KvStore, type VersionedValue, type BatchItemResult, type ListOptions } from './kv.js';
 export { JsonStore, applySet, checkJsonSet, type JsonSetRequest, type JsonRecord, type JsonListOptions, type JsonListPage } from './json.js';
@@ -21,3 +22,5 @@ export { compileFilter, type FilterCondition, type FilterOp } from './vector/fil
 export { collectionNameProblem, checkLength, toFloat32, MAX_DIMENSION } from './vector/validate.js';
 export { Transaction, type CommitHook, type TransactionStatus } from './transaction.js';
 export { DirectAccess, type Access } from './access.js';
+export { checkDatabase, type CheckSource } from './check/check.js';
+export { type CheckReport, type Problem, type ProblemKind } from './check/report.js';

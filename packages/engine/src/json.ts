@@ -12,6 +12,7 @@ import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
 import type { Transaction } from './transaction.js';
 import { cellHistoryEntry, ownValue } from './state.js';
+import { readHistoryIn } from './txn-history.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
 
 /**
@@ -161,10 +162,14 @@ export class JsonStore {
     return 1;
   }
 
-  /** Whole-document versions newest first (deletions marked), only those at or before `asOf`; null if none. */
-  async history(scope: Scope, key: string, asOf?: number): Promise<VersionedValue[] | null> {
+  /**
+   * Whole-document versions newest first (deletions marked), only those at or before `asOf`; null
+   * if none. Inside `tx`, its snapshot's versions under its own pending write.
+   */
+  async history(scope: Scope, key: string, asOf?: number, tx?: Transaction): Promise<VersionedValue[] | null> {
     validateKey(key);
     // A document's record holds a value and a counter as a state cell's does, and its history reads the same.
+    if (tx !== undefined) return readHistoryIn(this.#db, tx, this.#key(scope, key), asOf, cellHistoryEntry, (v) => (v as JsonRecord).value);
     return readHistory(this.#db, this.#key(scope, key), asOf, cellHistoryEntry);
   }
 

@@ -8,6 +8,7 @@ import type { Committed, Database, Write } from './database.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
 import type { Transaction } from './transaction.js';
+import { readHistoryIn } from './txn-history.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
 
 /** A value with the version and time of the write that made it. */
@@ -161,9 +162,13 @@ export class KvStore {
     return commitBatch(access, scope, writes, at, results);
   }
 
-  /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */
-  async history(scope: Scope, key: string, asOf?: number): Promise<VersionedValue[] | null> {
+  /**
+   * Versions newest first (deletions marked), only those at or before `asOf`; null if none.
+   * Inside `tx`, its snapshot's versions under its own pending write.
+   */
+  async history(scope: Scope, key: string, asOf?: number, tx?: Transaction): Promise<VersionedValue[] | null> {
     validateKey(key);
+    if (tx !== undefined) return readHistoryIn(this.#db, tx, this.#key(scope, key), asOf, historyEntry, (v) => v as Value);
     return readHistory(this.#db, this.#key(scope, key), asOf, historyEntry);
   }
 }

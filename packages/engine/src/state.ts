@@ -7,6 +7,7 @@ import type { BatchItemResult, VersionedValue } from './kv.js';
 import type { Scope } from './scope.js';
 import type { SpaceIndex } from './spaces.js';
 import type { Transaction } from './transaction.js';
+import { readHistoryIn } from './txn-history.js';
 import { readAsOf, readHistory } from './versioned-reads.js';
 
 /** What a state cell's stored record holds: its value and its per-cell counter. */
@@ -198,9 +199,13 @@ export class StateStore {
     return commitBatch(access, scope, [...writes.values()], at, results);
   }
 
-  /** Versions newest first (deletions marked), only those at or before `asOf`; null if none. */
-  async history(scope: Scope, cell: string, asOf?: number): Promise<VersionedValue[] | null> {
+  /**
+   * Versions newest first (deletions marked), only those at or before `asOf`; null if none.
+   * Inside `tx`, its snapshot's versions under its own pending write.
+   */
+  async history(scope: Scope, cell: string, asOf?: number, tx?: Transaction): Promise<VersionedValue[] | null> {
     validateKey(cell, 'cell');
+    if (tx !== undefined) return readHistoryIn(this.#db, tx, this.#key(scope, cell), asOf, cellHistoryEntry, (v) => (v as CellRecord).value);
     return readHistory(this.#db, this.#key(scope, cell), asOf, cellHistoryEntry);
   }
 }

@@ -250,7 +250,7 @@ export class Transaction implements Access {
     this.#reads.clear();
     this.#snapshot.clear();
     this.#hooks.length = 0;
-    this.#db.closeSnapshot();
+    this.#db.closeSnapshot(this.snapshotTimestamp);
   }
 }
 
@@ -258,6 +258,3 @@ function conflict(n: number): StratumError {
   const reason = `transaction aborted: Validation failed: ${n} conflict(s)`;
   return new StratumError('TransactionConflict', reason, { reason, conflicts: n });
 }
-
-/** The refusal for commands a transaction does not cover yet. */
-export const notInTransaction = (what: string): StratumError => err.invalidInput(`${what} is not yet supported in a transaction`);

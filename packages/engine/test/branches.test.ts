@@ -206,7 +206,8 @@ describe('diff and merge', () => {
     const before = engine.db.version;
     const result = await engine.merger.merge('f', 'default', 'strict', at());
     expect(engine.db.version).toBe(before + 1);
-    expect(result).toMatchObject({ keysApplied: 1, keysDeleted: 1, conflicts: [], spacesMerged: ['default', 'new-space'] });
+    // One KV key and one appended event applied, one key deleted.
+    expect(result).toMatchObject({ keysApplied: 2, keysDeleted: 1, conflicts: [], spacesMerged: ['default', 'new-space'] });
     expect(await engine.kv.list(p, {})).toEqual(['keep']);
     expect(await engine.spaces.list('default')).toEqual(['default', 'new-space']);
     expect([0, 1].map((i) => engine.events.get(p, i)?.value)).toEqual([{}, {}]);

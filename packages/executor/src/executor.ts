@@ -27,7 +27,7 @@ export class Executor {
     if (this.readOnly && meta.write) return Promise.reject(err.accessDenied(cmd.type));
     const tx = txn?.current;
     if (tx !== undefined) {
-      const refusal = refuseInTransaction(cmd, meta.txn, meta.family, tx.branch);
+      const refusal = refuseInTransaction(cmd, meta.txn, tx.branch);
       if (refusal !== undefined) return Promise.reject(refusal);
     }
     this.engine.db.noteCommand(at);
@@ -45,10 +45,9 @@ export class Executor {
  * Routes a command inside an open transaction (protocol §6.10): data commands act on the
  * transaction's branch (filled in when the command names none), others that write are refused.
  */
-function refuseInTransaction(cmd: Command, mode: string, family: string, branch: string): Error | undefined {
+function refuseInTransaction(cmd: Command, mode: string, branch: string): Error | undefined {
   if (mode === 'reject') return err.invalidInput(`${cmd.type} is not allowed inside a transaction`, { command: cmd.type });
   if (mode !== 'data') return undefined;
-  if (family === 'vector') return err.invalidInput(`${cmd.type} is not yet supported in a transaction`, { command: cmd.type });
   const c = cmd as { branch?: string };
   if (c.branch === undefined) c.branch = branch;
   else if (c.branch !== branch) {

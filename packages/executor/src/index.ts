@@ -41,3 +41,4 @@ export { okResponse, errorResponse, type Response, type WireError } from './wire
 export { handlers } from './handlers/index.js';
 export { NOT_IMPLEMENTED } from './handlers/not-implemented.js';
 export { ENGINE_VERSION } from './version.js';
+export { checkDirectory, type DirectoryCheck, type CheckReport, type Problem, type ProblemKind } from './check.js';

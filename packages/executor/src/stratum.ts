@@ -1,6 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { DEFAULT_BRANCH, DEFAULT_SPACE, err, systemClock, validateSpaceName, type Clock, type IdSource } from '@stratum/core';
-import type { DurabilityMode } from '@stratum/durability';
+import { parseDurability, type DurabilityMode } from '@stratum/durability';
 import { Engine } from '@stratum/engine';
 import { openStore } from '@stratum/storage';
 import type { OutputFor } from './command-meta.js';
@@ -10,8 +9,11 @@ import { checkCommand } from './parse.js';
 import { Session } from './session.js';
 
 export interface OpenOptions {
-  /** `standard` (default) or `always` on disk; `cache` is what `Stratum.cache()` opens. */
-  readonly durability?: Exclude<DurabilityMode, 'cache'>;
+  /**
+   * `standard` (default): an acknowledged write survives a process crash; `always`: it is synced
+   * to disk before it is acknowledged; `cache`: memory only, as `Stratum.cache()` (`dir` is not used).
+   */
+  readonly durability?: DurabilityMode;
   /** Refuse every write command with AccessDenied. */
   readonly readOnly?: boolean;
   readonly clock?: Clock;
@@ -56,10 +58,11 @@ export class Stratum {
 
   /** Opens (creating if needed) the database in `dir`. One process owns a database at a time. */
   static async open(dir: string, options: OpenOptions = {}): Promise<Stratum> {
-    await mkdir(dir, { recursive: true });
-    const store = await openStore({ dir });
-    const durability = options.durability ?? 'standard';
-    return Stratum.#start(store, durability, options);
+    // Checked at run time too: an unknown mode from untyped code must not open anything.
+    const durability = options.durability === undefined ? 'standard' : parseDurability(options.durability);
+    if (durability === 'cache') return Stratum.cache(options);
+    // The store creates the directory, and reports a failure to do so as an Io error.
+    return Stratum.#start(await openStore({ dir }), durability, options);
   }
 
   /** An in-memory database: no files, nothing survives the process. */
@@ -73,13 +76,20 @@ export class Stratum {
     options: OpenOptions | CacheOptions,
   ): Promise<Stratum> {
     const readOnly = options.readOnly === true;
-    const engine = await Engine.open({
-      store,
-      durability,
-      readOnly,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.ids ? { ids: options.ids } : {}),
-    });
+    let engine: Engine;
+    try {
+      engine = await Engine.open({
+        store,
+        durability,
+        readOnly,
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.ids ? { ids: options.ids } : {}),
+      });
+    } catch (e) {
+      // A database that failed to open must not stay locked for the rest of the process.
+      await store.close().catch(() => undefined);
+      throw e;
+    }
     const executor = new Executor(engine);
     const shared: Shared = { engine, executor, handles: 1 };
     return new Stratum(shared, new Session(executor, {}, options.clock ?? systemClock), true);

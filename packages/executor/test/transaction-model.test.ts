@@ -26,15 +26,21 @@ type Op =
   | { op: 'stateSet'; value: number }
   | { op: 'stateGet' }
   | { op: 'eventAppend'; space: Space; value: number }
-  | { op: 'eventLen'; space: Space };
+  | { op: 'eventLen'; space: Space }
+  | { op: 'vectorUpsert'; key: string; value: number }
+  | { op: 'vectorGet'; key: string };
 
-/** Committed state: KV values by "space/key", the cell, event counts by space. */
+/** The one vector collection, in CELL_SPACE, created before every run. */
+const COLLECTION = 'c';
+
+/** Committed state: KV values by "space/key", the cell, event counts by space, vectors (their value and counter) by key. */
 interface State {
   kv: Map<string, number>;
   cell: { value: number; counter: number } | undefined;
   events: Map<string, number>;
+  vectors: Map<string, { value: number; counter: number }>;
 }
-const cloneState = (s: State): State => ({ kv: new Map(s.kv), cell: s.cell && { ...s.cell }, events: new Map(s.events) });
+const cloneState = (s: State): State => ({ kv: new Map(s.kv), cell: s.cell && { ...s.cell }, events: new Map(s.events), vectors: new Map(s.vectors) });
 
 interface Txn {
   readonly snapshot: State;
@@ -44,6 +50,8 @@ interface Txn {
   /** Values set on the cell, in order. */
   readonly cellSets: number[];
   readonly appends: Map<string, number>;
+  /** Values upserted per vector key, in order. */
+  readonly vectors: Map<string, number[]>;
   /** Items read or written, as conflict keys. */
   readonly touched: Set<string>;
 }
@@ -51,12 +59,13 @@ interface Txn {
 const kvItem = (space: string, key: string) => `kv/${space}/${key}`;
 const eventItem = (space: string) => `ev/${space}`;
 const cellItem = 'cell';
+const vectorItem = (key: string) => `vec/${key}`;
 
 /** What a command answers in the model, in the shape the test compares. */
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string };
 
 class Model {
-  committed: State = { kv: new Map(), cell: undefined, events: new Map() };
+  committed: State = { kv: new Map(), cell: undefined, events: new Map(), vectors: new Map() };
   /** Commit counter and, per item, the commit that last wrote it. */
   commits = 0;
   readonly lastWrite = new Map<string, number>();
@@ -82,6 +91,7 @@ class Model {
           kv: new Map(),
           cellSets: [],
           appends: new Map(),
+          vectors: new Map(),
           touched: new Set(),
         };
         return { ok: true, value: null };
@@ -101,7 +111,7 @@ class Model {
   #commit(tx: Txn): Outcome {
     const appended = [...tx.appends.values()].some((n) => n > 0);
     // Nothing to write: nothing is validated nor committed.
-    if (tx.kv.size === 0 && tx.cellSets.length === 0 && !appended) return { ok: true, value: null };
+    if (tx.kv.size === 0 && tx.cellSets.length === 0 && !appended && tx.vectors.size === 0) return { ok: true, value: null };
     for (const item of tx.touched) {
       if ((this.lastWrite.get(item) ?? 0) > tx.snapshotAt) return { ok: false, code: 'TransactionConflict' };
     }
@@ -119,6 +129,11 @@ class Model {
     for (const [space, n] of tx.appends) {
       written.push(eventItem(space));
       this.committed.events.set(space, (this.committed.events.get(space) ?? 0) + n);
+    }
+    for (const [key, values] of tx.vectors) {
+      written.push(vectorItem(key));
+      const counter = (this.committed.vectors.get(key)?.counter ?? 0) + values.length;
+      this.committed.vectors.set(key, { value: values.at(-1) as number, counter });
     }
     this.#commitItems(written);
     return { ok: true, value: null };
@@ -152,6 +167,16 @@ class Model {
         s.events.set(cmd.space, seq + 1);
         this.#commitItems([eventItem(cmd.space)]);
         return seq;
+      }
+      case 'vectorGet': {
+        const v = s.vectors.get(cmd.key);
+        return v === undefined ? null : { value: v.value, version: v.counter };
+      }
+      case 'vectorUpsert': {
+        const counter = (s.vectors.get(cmd.key)?.counter ?? 0) + 1;
+        s.vectors.set(cmd.key, { value: cmd.value, counter });
+        this.#commitItems([vectorItem(cmd.key)]);
+        return counter;
       }
       default:
         throw new Error(`not a data command: ${cmd.op}`);
@@ -200,6 +225,19 @@ class Model {
         tx.appends.set(cmd.space, own + 1);
         return (s.events.get(cmd.space) ?? 0) + own;
       }
+      case 'vectorGet': {
+        tx.touched.add(vectorItem(cmd.key));
+        const own = tx.vectors.get(cmd.key)?.at(-1);
+        if (own !== undefined) return { value: own, version: null };
+        const v = s.vectors.get(cmd.key);
+        return v === undefined ? null : { value: v.value, version: v.counter };
+      }
+      case 'vectorUpsert': {
+        tx.touched.add(vectorItem(cmd.key));
+        const own = tx.vectors.get(cmd.key) ?? [];
+        tx.vectors.set(cmd.key, [...own, cmd.value]);
+        return (s.vectors.get(cmd.key)?.counter ?? 0) + own.length + 1;
+      }
       default:
         throw new Error(`not a data command: ${cmd.op}`);
     }
@@ -239,6 +277,15 @@ async function execute(session: Session, cmd: Op): Promise<Outcome> {
         };
       case 'eventLen':
         return { ok: true, value: (await session.execute({ type: 'EventLen', space: cmd.space })).value };
+      case 'vectorUpsert': {
+        const vector = [cmd.value];
+        const upsert = await session.execute({ type: 'VectorUpsert', space: CELL_SPACE, collection: COLLECTION, key: cmd.key, vector, metadata: { n: cmd.value } });
+        return { ok: true, value: upsert.value };
+      }
+      case 'vectorGet': {
+        const got = (await session.execute({ type: 'VectorGet', space: CELL_SPACE, collection: COLLECTION, key: cmd.key })).value;
+        return { ok: true, value: got === null ? null : { value: (got.metadata as { n: number }).n, version: got.version } };
+      }
     }
   } catch (e) {
     return { ok: false, code: (e as { code?: string }).code ?? String(e) };
@@ -260,6 +307,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'stateGet' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('eventAppend' as const), space, value }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('eventLen' as const), space }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('vectorUpsert' as const), key, value }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('vectorGet' as const), key }) },
 );
 const scenario = fc
   .integer({ min: 2, max: 3 })
@@ -277,7 +326,8 @@ async function committedState(db: Stratum): Promise<unknown> {
   for (const s of SPACES) for (const k of KEYS) kv[`${s}/${k}`] = (await execute(reader, { op: 'kvGet', space: s, key: k }) as { value: unknown }).value;
   const events = await Promise.all(SPACES.map(async (s) => (await execute(reader, { op: 'eventLen', space: s }) as { value: unknown }).value));
   const cell = (await execute(reader, { op: 'stateGet' }) as { value: unknown }).value;
-  return { kv, events, cell };
+  const vectors = await Promise.all(KEYS.map(async (key) => (await execute(reader, { op: 'vectorGet', key }) as { value: unknown }).value));
+  return { kv, events, cell, vectors };
 }
 
 function modelState(m: Model): unknown {
@@ -285,7 +335,11 @@ function modelState(m: Model): unknown {
   for (const s of SPACES) for (const k of KEYS) kv[`${s}/${k}`] = m.committed.kv.get(`${s}/${k}`) ?? null;
   const events = SPACES.map((s) => m.committed.events.get(s) ?? 0);
   const c = m.committed.cell;
-  return { kv, events, cell: c === undefined ? null : { value: c.value, version: c.counter } };
+  const vectors = KEYS.map((key) => {
+    const v = m.committed.vectors.get(key);
+    return v === undefined ? null : { value: v.value, version: v.counter };
+  });
+  return { kv, events, cell: c === undefined ? null : { value: c.value, version: c.counter }, vectors };
 }
 
 describe('transactions against a model of snapshot isolation with first-committer-wins', () => {
@@ -294,6 +348,7 @@ describe('transactions against a model of snapshot isolation with first-committe
       fc.asyncProperty(scenario, async ({ sessions: n, steps }) => {
         const db = await Stratum.cache();
         try {
+          await db.execute({ type: 'VectorCreateCollection', space: CELL_SPACE, collection: COLLECTION, dimension: 1, metric: 'dot_product' });
           const sessions = Array.from({ length: n }, () => db.session());
           const model = new Model(n);
           for (const [i, step] of steps.entries()) {

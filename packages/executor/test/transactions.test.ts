@@ -61,7 +61,6 @@ describe('transactions through sessions', () => {
   it.each([
     ['a non-data write', { type: 'SpaceCreate', space: 'x' }, 'InvalidInput'],
     ['another branch', { type: 'KvPut', branch: 'other', key: 'k', value: 1 }, 'InvalidInput'],
-    ['a vector write', { type: 'VectorCreateCollection', collection: 'c', dimension: 2 }, 'InvalidInput'],
   ] as const)('refuses %s inside a transaction and keeps it open', async (_name, cmd, expected) => {
     const db = await Stratum.cache();
     const s = db.session();

@@ -2,9 +2,12 @@ import { LevelStore } from './level-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './store.js';
 
-export type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+export type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionInfo, VersionInfoEntry, VersionRef, VersionedRecord, WriteOp, WriteOptions } from './store.js';
 export { LevelStore } from './level-store.js';
 export { MemoryStore } from './memory-store.js';
+export { LevelAudit, type StoredKey, type StorageProblem } from './level-audit.js';
+export { snapshotLevelDir, type LevelSnapshot } from './level-snapshot.js';
+export { directorySize } from './level-files.js';
 export { encodeValue, decodeValue } from './record-codec.js';
 
 /** Where a store keeps its data: a directory on disk, or memory only (`cache` mode). */

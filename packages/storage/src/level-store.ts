@@ -13,6 +13,7 @@ import {
   prefixRange,
   spaced,
 } from './level-layout.js';
+import { directorySize, refuseHeadless } from './level-files.js';
 import {
   applyMeta,
   decodeRecord,
@@ -20,10 +21,23 @@ import {
   encodeMeta,
   encodeRecord,
   isDeletion,
+  recordInfo,
   recordIsTombstone,
   recordTimestamp,
 } from './record-codec.js';
-import type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import type {
+  AsOfScanOptions,
+  HistoryEntry,
+  MetaOp,
+  ScanEntry,
+  ScanOptions,
+  Store,
+  VersionInfoEntry,
+  VersionRef,
+  VersionedRecord,
+  WriteOp,
+  WriteOptions,
+} from './store.js';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -44,11 +58,13 @@ export class LevelStore implements Store {
   readonly kind = 'level' as const;
   readonly #db: Db;
   readonly #meta: Map<string, unknown>;
+  readonly #dir: string;
   #closed = false;
 
-  private constructor(db: Db, meta: Map<string, unknown>) {
+  private constructor(db: Db, meta: Map<string, unknown>, dir: string) {
     this.#db = db;
     this.#meta = meta;
+    this.#dir = dir;
   }
 
   /**
@@ -61,6 +77,7 @@ export class LevelStore implements Store {
     } catch (e) {
       throw err.io(`cannot create database directory ${dir}: ${(e as Error).message}`, e);
     }
+    await refuseHeadless(dir);
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     try {
       await db.open();
@@ -68,7 +85,7 @@ export class LevelStore implements Store {
       throw openError(dir, e);
     }
     try {
-      return new LevelStore(db, await loadMeta(db));
+      return new LevelStore(db, await loadMeta(db), dir);
     } catch (e) {
       await db.close().catch(() => undefined);
       throw asIo('cannot read metadata', e);
@@ -166,9 +183,18 @@ export class LevelStore implements Store {
   }
 
   async scanHistory(prefix: Uint8Array, options: ScanOptions = {}): Promise<HistoryEntry[]> {
+    return this.#byKey(prefix, options, decodeRecord);
+  }
+
+  async scanVersions(prefix: Uint8Array, options: ScanOptions = {}): Promise<VersionInfoEntry[]> {
+    return this.#byKey(prefix, options, recordInfo);
+  }
+
+  /** The history under `prefix` grouped by key, each version read by `read`; at most `limit` keys after `after`. */
+  async #byKey<T>(prefix: Uint8Array, options: ScanOptions, read: (bytes: Uint8Array) => T): Promise<[Uint8Array, T[]][]> {
     this.#assertOpen();
     const { after, limit = Infinity } = options;
-    const out: [Uint8Array, VersionedRecord[]][] = [];
+    const out: [Uint8Array, T[]][] = [];
     if (limit <= 0) return out;
     // A cursor key's own versions sort right after it: start past all of them.
     const range = prefixRange(HISTORY, prefix);
@@ -185,10 +211,10 @@ export class LevelStore implements Store {
           const key = keyOfHistory(hkey);
           if (key.length < prefix.length) continue;
           const last = out[out.length - 1];
-          if (last !== undefined && Buffer.compare(last[0], key) === 0) last[1].push(decodeRecord(bytes));
+          if (last !== undefined && Buffer.compare(last[0], key) === 0) last[1].push(read(bytes));
           else {
             if (out.length === limit) return out;
-            out.push([Buffer.from(key), [decodeRecord(bytes)]]);
+            out.push([Buffer.from(key), [read(bytes)]]);
           }
         }
       }
@@ -196,6 +222,18 @@ export class LevelStore implements Store {
       throw asIo('read failed', e);
     } finally {
       await it.close().catch(() => undefined);
+    }
+  }
+
+  async dropVersions(versions: readonly VersionRef[], options: { readonly sync: boolean }): Promise<void> {
+    this.#assertOpen();
+    if (versions.length === 0) return;
+    const batch = this.#db.batch();
+    for (const { key, version } of versions) batch.del(historyKey(key, version));
+    try {
+      await batch.write({ sync: options.sync });
+    } catch (e) {
+      throw asIo('write failed', e);
     }
   }
 
@@ -260,6 +298,25 @@ export class LevelStore implements Store {
       await this.#db.del(FLUSH_KEY, { sync: true });
     } catch (e) {
       throw asIo('flush failed', e);
+    }
+  }
+
+  async compact(): Promise<void> {
+    this.#assertOpen();
+    try {
+      // Every keyspace byte lies inside this range, so the whole database is compacted.
+      await this.#db.compactRange(Buffer.of(0x00), Buffer.of(0xff));
+    } catch (e) {
+      throw asIo('compact failed', e);
+    }
+  }
+
+  async diskSize(): Promise<number> {
+    this.#assertOpen();
+    try {
+      return await directorySize(this.#dir);
+    } catch (e) {
+      throw asIo('cannot measure the database directory', e);
     }
   }
 

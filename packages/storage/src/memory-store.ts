@@ -1,6 +1,19 @@
 import { err } from '@stratum/core';
-import { applyMeta, decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
-import type { AsOfScanOptions, HistoryEntry, MetaOp, ScanEntry, ScanOptions, Store, VersionedRecord, WriteOp, WriteOptions } from './store.js';
+import { HEADER_SIZE, applyMeta, decodeValue, encodeMeta, isDeletion, payloadOf } from './record-codec.js';
+import type {
+  AsOfScanOptions,
+  HistoryEntry,
+  MetaOp,
+  ScanEntry,
+  ScanOptions,
+  Store,
+  VersionInfo,
+  VersionInfoEntry,
+  VersionRef,
+  VersionedRecord,
+  WriteOp,
+  WriteOptions,
+} from './store.js';
 
 /** One stored version; the payload is cbor so later changes to the caller's value cannot reach it. */
 interface Version {
@@ -91,16 +104,49 @@ export class MemoryStore implements Store {
   }
 
   async scanHistory(prefix: Uint8Array, options: ScanOptions = {}): Promise<HistoryEntry[]> {
+    return this.#byKey(prefix, options, (versions) => versions.map(toRecord));
+  }
+
+  async scanVersions(prefix: Uint8Array, options: ScanOptions = {}): Promise<VersionInfoEntry[]> {
+    return this.#byKey(prefix, options, (versions) => versions.map(toInfo));
+  }
+
+  /** Keys under `prefix` that have versions, each with `read(versions)`; at most `limit` after `after`. */
+  #byKey<T>(prefix: Uint8Array, options: ScanOptions, read: (versions: readonly Version[]) => T): [Uint8Array, T][] {
     this.#assertOpen();
     const { after, limit = Infinity } = options;
+    const out: [Uint8Array, T][] = [];
+    if (limit <= 0) return out;
+    const p = latin1(prefix);
     const cursor = after === undefined ? undefined : latin1(after);
-    const out: HistoryEntry[] = [];
-    this.#eachKey(prefix, (key) => {
-      if (out.length >= limit || (cursor !== undefined && key <= cursor)) return;
+    const keys = this.#sortedKeys();
+    let i = lowerBound(keys, cursor !== undefined && cursor >= p ? cursor : p);
+    if (cursor !== undefined && keys[i] === cursor) i++;
+    for (; i < keys.length && out.length < limit; i++) {
+      const key = keys[i] as string;
+      if (!key.startsWith(p)) break;
       const versions = this.#versions.get(key);
-      if (versions !== undefined && versions.length > 0) out.push([Buffer.from(key, 'latin1'), versions.map(toRecord)]);
-    });
+      if (versions !== undefined && versions.length > 0) out.push([Buffer.from(key, 'latin1'), read(versions)]);
+    }
     return out;
+  }
+
+  async dropVersions(versions: readonly VersionRef[], _options: { readonly sync: boolean }): Promise<void> {
+    this.#assertOpen();
+    const byKey = new Map<string, Set<number>>();
+    for (const { key, version } of versions) {
+      const k = latin1(key);
+      let set = byKey.get(k);
+      if (set === undefined) byKey.set(k, (set = new Set()));
+      set.add(version);
+    }
+    for (const [key, drop] of byKey) {
+      const kept = this.#versions.get(key)?.filter((v) => !drop.has(v.version));
+      if (kept === undefined) continue;
+      // The key stays listed even with no versions left: its latest record, if any, is untouched.
+      if (kept.length > 0) this.#versions.set(key, kept);
+      else this.#versions.delete(key);
+    }
   }
 
   async count(prefix: Uint8Array): Promise<number> {
@@ -158,6 +204,16 @@ export class MemoryStore implements Store {
     this.#assertOpen();
   }
 
+  /** Nothing to reclaim: memory holds no dead records beyond the history reads still answer. */
+  async compact(): Promise<void> {
+    this.#assertOpen();
+  }
+
+  async diskSize(): Promise<number> {
+    this.#assertOpen();
+    return 0;
+  }
+
   /** Drops the contents; closing twice is a no-op. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -213,6 +269,10 @@ export class MemoryStore implements Store {
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+function toInfo(v: Version): VersionInfo {
+  return { version: v.version, timestamp: v.timestamp, tombstone: v.payload === undefined, size: HEADER_SIZE + (v.payload?.length ?? 0) };
 }
 
 function toRecord(v: Version): VersionedRecord {

@@ -1,6 +1,6 @@
 import { err } from '@stratum/core';
 import { Encoder, addExtension } from 'cbor-x';
-import type { MetaOp, VersionedRecord, WriteOp } from './store.js';
+import type { MetaOp, VersionInfo, VersionedRecord, WriteOp } from './store.js';
 
 /**
  * The stored-record format shared by every backend.
@@ -96,6 +96,16 @@ export function decodeRecord(bytes: Uint8Array): VersionedRecord {
     timestamp: readU64(bytes, 9),
     tombstone,
     value: tombstone ? null : decodeValue(bytes.subarray(HEADER_SIZE)),
+  };
+}
+
+/** A record's header and stored size, without decoding its payload. */
+export function recordInfo(bytes: Uint8Array): VersionInfo {
+  return {
+    version: readU64(bytes, 1),
+    timestamp: readU64(bytes, 9),
+    tombstone: ((bytes[0] as number) & FLAG_TOMBSTONE) !== 0,
+    size: bytes.length,
   };
 }
 

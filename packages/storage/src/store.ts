@@ -74,6 +74,24 @@ export type ScanEntry = readonly [key: Uint8Array, record: VersionedRecord];
 /** A key with its versions, oldest first. */
 export type HistoryEntry = readonly [key: Uint8Array, versions: VersionedRecord[]];
 
+/** One stored version described by its header alone: what retention weighs without decoding payloads. */
+export interface VersionInfo {
+  readonly version: number;
+  readonly timestamp: number;
+  readonly tombstone: boolean;
+  /** Stored size of the version: the record header plus the encoded payload, in bytes. */
+  readonly size: number;
+}
+
+/** A key with the headers of its versions, oldest first. */
+export type VersionInfoEntry = readonly [key: Uint8Array, versions: VersionInfo[]];
+
+/** One version of one key, as history holds it. */
+export interface VersionRef {
+  readonly key: Uint8Array;
+  readonly version: number;
+}
+
 export interface WriteOptions {
   readonly sync: boolean;
   readonly keys?: readonly string[] | undefined;
@@ -106,6 +124,19 @@ export interface Store {
    */
   scanHistory(prefix: Uint8Array, options?: ScanOptions): Promise<HistoryEntry[]>;
 
+  /**
+   * Like `scanHistory`, but each version reduced to its header and stored size; no payload is
+   * decoded. At most `limit` keys, after `after` when given (`tombstones` does not apply).
+   */
+  scanVersions(prefix: Uint8Array, options?: ScanOptions): Promise<VersionInfoEntry[]>;
+
+  /**
+   * Removes the given versions from the history keyspace, in one atomic batch. The latest
+   * records (what `get`, `peek` and `scan` read) are never touched, even when the newest
+   * version of a key is named; versions that are not stored are ignored.
+   */
+  dropVersions(versions: readonly VersionRef[], options: { readonly sync: boolean }): Promise<void>;
+
   /** Number of live keys starting with `prefix`. */
   count(prefix: Uint8Array): Promise<number>;
 
@@ -124,6 +155,15 @@ export interface Store {
 
   /** Makes every acknowledged write durable. */
   flush(): Promise<void>;
+
+  /**
+   * Rewrites storage so space held by overwritten and deleted records is reclaimed; what reads
+   * answer does not change. A no-op in memory.
+   */
+  compact(): Promise<void>;
+
+  /** Bytes the store occupies on disk; 0 in memory. */
+  diskSize(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/index.js';
 import { forksContract } from './contract/forks.js';
 import { lifecycleContract } from './contract/lifecycle.js';
+import { maintenanceContract } from './contract/maintenance.js';
 import { readsContract } from './contract/reads.js';
 import { scansContract } from './contract/scans.js';
 import { valuesContract } from './contract/values.js';
+import { versionsContract } from './contract/versions.js';
 import { writesContract } from './contract/writes.js';
 
 /** What a backend hands the suite: a fresh empty store, optionally a way to reopen it. */
@@ -66,6 +68,8 @@ export function storeSuite(
     writesContract(ctx);
     forksContract(ctx);
     valuesContract(ctx);
+    versionsContract(ctx);
+    maintenanceContract(ctx);
     lifecycleContract(ctx);
   });
 }

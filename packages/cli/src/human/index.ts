@@ -1,7 +1,9 @@
 import type { Command as Program } from 'commander';
+import { addBranchCommands } from './branch.js';
 import { addEventCommands } from './event.js';
 import { addJsonCommands } from './json.js';
 import { addKvCommands } from './kv.js';
+import { addRetentionCommands } from './retention.js';
 import type { RunHuman } from './shared.js';
 import { addSpaceCommands } from './space.js';
 import { addStateCommands } from './state.js';
@@ -17,4 +19,6 @@ export function addHumanCommands(program: Program, run: RunHuman): void {
   addSpaceCommands(program, run);
   addStateCommands(program, run);
   addVectorCommands(program, run);
+  addBranchCommands(program, run);
+  addRetentionCommands(program, run);
 }

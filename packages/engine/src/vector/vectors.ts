@@ -2,14 +2,16 @@ import { checkValue, err, validateKey, type Value } from '@stratum/core';
 import type { Database, Write } from '../database.js';
 import type { Scope } from '../scope.js';
 import type { SpaceIndex } from '../spaces.js';
+import type { Transaction } from '../transaction.js';
 import { VectorCollections, type CollectionInfo } from './collections.js';
 import { shortestF32, type Metric } from './distance.js';
-import type { ExactIndex } from './exact-index.js';
+import type { ExactIndex, IndexHit } from './exact-index.js';
 import { vectorErr } from './errors.js';
 import { compileFilter, type FilterCondition } from './filter.js';
 import { IndexRegistry, indexOfRecords, type IndexOp } from './index-registry.js';
 import { collectionPrefix, configKey, embeddingBytes, embeddingOf, readConfig, readVector, vectorKey, type ConfigRecord, type VectorRecord } from './records.js';
-import { checkLength, toFloat32, validateCollectionName } from './validate.js';
+import { TxnVectors, type CheckedEntry } from './txn-vectors.js';
+import { checkLength, toFloat32, validateCollectionName, validateDimension, validateMetric } from './validate.js';
 
 /** One vector to write. */
 export interface VectorEntry {
@@ -18,7 +20,10 @@ export interface VectorEntry {
   readonly metadata?: Value | undefined;
 }
 
-/** A stored vector as `VectorGet` returns it; `version` is the per-key counter. */
+/**
+ * A stored vector as `VectorGet` returns it; `version` is the per-key counter. A vector written in
+ * the open transaction has both `version` and `timestamp` null (protocol §6.2), as other reads report them.
+ */
 export interface VectorData {
   key: string;
   embedding: number[];
@@ -42,12 +47,7 @@ export interface SearchOptions {
 }
 
 /** A checked entry, ready to be written. */
-interface Prepared {
-  readonly key: string;
-  readonly embedding: Float32Array;
-  readonly metadata: Value;
-  readonly negativeZero: boolean;
-}
+type Prepared = CheckedEntry;
 
 /**
  * The vector primitive: collections (config records), one record per vector holding its float32
@@ -59,29 +59,40 @@ export class VectorStore {
   readonly #spaces: SpaceIndex;
   readonly #registry: IndexRegistry;
   readonly collections: VectorCollections;
+  readonly #txn: TxnVectors;
 
   constructor(db: Database, spaces: SpaceIndex) {
     this.#db = db;
     this.#spaces = spaces;
     this.#registry = new IndexRegistry(db);
     this.collections = new VectorCollections(db, spaces, this.#registry);
+    this.#txn = new TxnVectors(db, this.#registry, (scope, name) => this.collections.config(scope, name));
     spaces.onDelete((branch, space) => this.#registry.dropSpace(branch, space));
   }
 
-  createCollection(scope: Scope, name: string, dimension: number, metric: string, at: number): Promise<number> {
-    return this.collections.create(scope, name, dimension, metric, at);
+  /** Creates a collection (inside `tx` when given: buffered in it); resolves to 1. */
+  async createCollection(scope: Scope, name: string, dimension: number, metric: string, at: number, tx?: Transaction): Promise<number> {
+    if (tx === undefined) return this.collections.create(scope, name, dimension, metric, at);
+    validateCollectionName(name);
+    validateDimension(dimension);
+    validateMetric(metric);
+    return this.#txn.create(tx, scope, name, { dimension, metric }, at);
   }
 
-  deleteCollection(scope: Scope, name: string, at: number): Promise<boolean> {
-    return this.collections.drop(scope, name, at);
+  async deleteCollection(scope: Scope, name: string, at: number, tx?: Transaction): Promise<boolean> {
+    if (tx === undefined) return this.collections.drop(scope, name, at);
+    validateCollectionName(name);
+    return this.#txn.drop(tx, scope, name, at);
   }
 
-  listCollections(scope: Scope): Promise<CollectionInfo[]> {
-    return this.collections.list(scope);
+  listCollections(scope: Scope, tx?: Transaction): Promise<CollectionInfo[]> {
+    return tx === undefined ? this.collections.list(scope) : this.#txn.list(tx, scope);
   }
 
-  collectionStats(scope: Scope, name: string): Promise<CollectionInfo> {
-    return this.collections.stats(scope, name);
+  async collectionStats(scope: Scope, name: string, tx?: Transaction): Promise<CollectionInfo> {
+    if (tx === undefined) return this.collections.stats(scope, name);
+    validateCollectionName(name);
+    return this.#txn.info(tx, scope, name, await this.#txn.require(tx, scope, name));
   }
 
   /** Whether the collection's index is in memory (it loads on first use); for diagnostics. */
@@ -94,14 +105,12 @@ export class VectorStore {
     this.#registry.dropBranch(branch);
   }
 
-  /** Inserts or replaces one vector; resolves to its counter. */
-  async upsert(scope: Scope, name: string, entry: VectorEntry, at: number): Promise<number> {
+  /** Inserts or replaces one vector; resolves to its counter (inside `tx`: the one its commit will store). */
+  async upsert(scope: Scope, name: string, entry: VectorEntry, at: number, tx?: Transaction): Promise<number> {
     validateKey(entry.key);
     validateCollectionName(name);
     const prepared = prepare(entry, '');
-    const config = this.collections.require(scope, name);
-    checkDimension(config, prepared);
-    const [version] = await this.#write(scope, name, [prepared], at);
+    const [version] = await this.#upsert(scope, name, [prepared], at, tx);
     return version as number;
   }
 
@@ -109,16 +118,21 @@ export class VectorStore {
    * Inserts or replaces several vectors in one commit; if any entry is invalid nothing is written.
    * A key given twice advances its counter twice and keeps the later entry. No entries: `[]`.
    */
-  async batchUpsert(scope: Scope, name: string, entries: readonly VectorEntry[], at: number): Promise<number[]> {
+  async batchUpsert(scope: Scope, name: string, entries: readonly VectorEntry[], at: number, tx?: Transaction): Promise<number[]> {
     validateCollectionName(name);
     if (entries.length === 0) return [];
     const prepared = entries.map((e, i) => {
       validateKey(e.key);
       return prepare(e, `/entries/${i}`);
     });
-    const config = this.collections.require(scope, name);
-    for (const p of prepared) checkDimension(config, p);
-    return this.#write(scope, name, prepared, at);
+    return this.#upsert(scope, name, prepared, at, tx);
+  }
+
+  /** Checks prepared entries against the collection's dimension, then writes them directly or buffers them in `tx`. */
+  async #upsert(scope: Scope, name: string, entries: readonly Prepared[], at: number, tx: Transaction | undefined): Promise<number[]> {
+    const config = tx === undefined ? this.collections.require(scope, name) : await this.#txn.require(tx, scope, name);
+    for (const p of entries) checkDimension(config, p);
+    return tx === undefined ? this.#write(scope, name, entries, at) : this.#txn.upsert(tx, scope, name, entries, at);
   }
 
   /** Commits prepared entries and reports them to the index, in one synchronous step. */
@@ -147,11 +161,20 @@ export class VectorStore {
     return versions;
   }
 
-  /** The vector at `key` (as of `asOf` when given: embedding and metadata of that time), or null. */
-  async get(scope: Scope, name: string, key: string, asOf?: number): Promise<VectorData | null> {
+  /**
+   * The vector at `key` (as of `asOf` when given: embedding and metadata of that time), or null.
+   * Inside `tx` (without `asOf`), as the transaction sees it.
+   */
+  async get(scope: Scope, name: string, key: string, asOf?: number, tx?: Transaction): Promise<VectorData | null> {
     validateKey(key);
     validateCollectionName(name);
     const k = vectorKey(scope, name, key);
+    if (asOf === undefined && tx !== undefined) {
+      const read = await this.#txn.get(tx, scope, name, key);
+      if (read === undefined) return null;
+      const data = vectorData(key, read.value, read.timestamp);
+      return read.own ? ({ ...data, version: null, timestamp: null } as unknown as VectorData) : data;
+    }
     if (asOf === undefined) {
       this.collections.require(scope, name);
       const record = this.#db.read(k);
@@ -163,9 +186,10 @@ export class VectorStore {
   }
 
   /** Deletes one vector; false (nothing written) when it was absent. */
-  async delete(scope: Scope, name: string, key: string, at: number): Promise<boolean> {
+  async delete(scope: Scope, name: string, key: string, at: number, tx?: Transaction): Promise<boolean> {
     validateKey(key);
     validateCollectionName(name);
+    if (tx !== undefined) return this.#txn.delete(tx, scope, name, key, at);
     this.collections.require(scope, name);
     const k = vectorKey(scope, name, key);
     if (this.#db.read(k) === undefined) return false;
@@ -178,15 +202,16 @@ export class VectorStore {
   /**
    * The `k` vectors most similar to the query, best first, ties by key. With `asOf`, the vectors
    * and metadata of that time, in the collection as it was then (none if it did not exist yet).
+   * Inside `tx` (without `asOf`), the vectors the transaction sees.
    */
-  async search(scope: Scope, name: string, options: SearchOptions): Promise<VectorMatch[]> {
+  async search(scope: Scope, name: string, options: SearchOptions, tx?: Transaction): Promise<VectorMatch[]> {
     validateCollectionName(name);
     checkLength(options.query, '/query');
     const query = toFloat32(options.query, '/query');
     const predicate = compileFilter(options.filter);
     let config: ConfigRecord | undefined;
     if (options.asOf === undefined) {
-      config = this.collections.require(scope, name);
+      config = tx === undefined ? this.collections.require(scope, name) : await this.#txn.require(tx, scope, name);
     } else {
       await this.#db.settled();
       const record = await this.#db.getAsOf(configKey(scope, name), options.asOf);
@@ -201,14 +226,20 @@ export class VectorStore {
       });
     }
     if (options.k === 0) return [];
-    let index: ExactIndex;
-    if (options.asOf === undefined) {
-      index = await this.#registry.load(scope, name, config);
+    let hits: IndexHit[];
+    if (options.asOf === undefined && tx !== undefined) {
+      hits = await this.#txn.search(tx, scope, name, config, query, options.k, predicate);
     } else {
-      const prefix = collectionPrefix(scope, name);
-      index = indexOfRecords(prefix, await this.#db.scanAsOf(prefix, options.asOf), config);
+      let index: ExactIndex;
+      if (options.asOf === undefined) {
+        index = await this.#registry.load(scope, name, config);
+      } else {
+        const prefix = collectionPrefix(scope, name);
+        index = indexOfRecords(prefix, await this.#db.scanAsOf(prefix, options.asOf), config);
+      }
+      hits = index.search(query, options.k, predicate);
     }
-    return index.search(query, options.k, predicate).map((h) => ({
+    return hits.map((h) => ({
       key: h.key,
       score: shortestF32(h.score),
       metadata: structuredClone(h.metadata),

@@ -5,3 +5,6 @@ import './state.js';
 import './json.js';
 import './vector.js';
 import './txn.js';
+import './retention.js';
+import './branch.js';
+import './db.js';

@@ -17,4 +17,12 @@ export const dbHandlers = {
       },
     };
   },
-} satisfies HandlerMap<'Ping' | 'Info'>;
+  Flush: async ({ engine }) => {
+    await engine.db.flush();
+    return { type: 'Unit' };
+  },
+  Compact: async ({ engine }) => {
+    await engine.db.compact();
+    return { type: 'Unit' };
+  },
+} satisfies HandlerMap<'Ping' | 'Info' | 'Flush' | 'Compact'>;

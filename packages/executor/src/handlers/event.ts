@@ -19,9 +19,9 @@ export const eventHandlers = {
       : engine.events.get(scope, c.sequence);
     return { type: 'MaybeVersioned', value };
   },
-  EventGetByType: async ({ engine }, c) => ({
+  EventGetByType: async ({ engine, tx }, c) => ({
     type: 'VersionedValues',
-    value: await engine.events.byType(engine.scope(c.branch, c.space), c.eventType, c),
+    value: await engine.events.byType(engine.scope(c.branch, c.space), c.eventType, c, tx),
   }),
   EventLen: async ({ engine, tx }, c) => ({
     type: 'Uint',

@@ -7,6 +7,7 @@ import { eventHandlers } from './event.js';
 import { jsonHandlers } from './json.js';
 import { kvHandlers } from './kv.js';
 import { notImplementedHandlers } from './not-implemented.js';
+import { retentionHandlers } from './retention.js';
 import { spaceHandlers } from './space.js';
 import { stateHandlers } from './state.js';
 import { txnHandlers } from './txn.js';
@@ -24,5 +25,6 @@ export const handlers: HandlerMap<CommandType> = {
   ...dbHandlers,
   ...branchHandlers,
   ...bundleHandlers,
+  ...retentionHandlers,
   ...notImplementedHandlers,
 };

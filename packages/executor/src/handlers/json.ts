@@ -19,9 +19,9 @@ export const jsonHandlers = {
     type: 'Uint',
     value: await engine.json.delete(engine.scope(c.branch, c.space), c.key, c.path, at, tx),
   }),
-  JsonGetv: async ({ engine }, c) => ({
+  JsonGetv: async ({ engine, tx }, c) => ({
     type: 'VersionHistory',
-    value: await engine.json.history(engine.scope(c.branch, c.space), c.key, c.asOf),
+    value: await engine.json.history(engine.scope(c.branch, c.space), c.key, c.asOf, tx),
   }),
   JsonBatchSet: async ({ engine, at, tx }, c) => ({
     type: 'BatchResults',

@@ -26,8 +26,8 @@ export const kvHandlers = {
     type: 'BatchResults',
     value: await engine.kv.batchPut(engine.scope(c.branch, c.space), c.entries, at, tx),
   }),
-  KvGetv: async ({ engine }, c) => ({
+  KvGetv: async ({ engine, tx }, c) => ({
     type: 'VersionHistory',
-    value: await engine.kv.history(engine.scope(c.branch, c.space), c.key, c.asOf),
+    value: await engine.kv.history(engine.scope(c.branch, c.space), c.key, c.asOf, tx),
   }),
 } satisfies HandlerMap<KvCommandType>;

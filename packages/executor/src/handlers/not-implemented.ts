@@ -4,8 +4,6 @@ import type { Handler, HandlerMap } from '../handler.js';
 
 /** Commands that parse and validate but whose capability has not landed yet; each answers NotImplemented naming itself. */
 export const NOT_IMPLEMENTED = [
-  'RetentionApply', 'RetentionStats', 'RetentionPreview',
-  'Flush', 'Compact',
   'ConfigureModel', 'Search', 'EmbedStatus',
 ] as const satisfies readonly CommandType[];
 

@@ -28,9 +28,9 @@ export const stateHandlers = {
     type: 'MaybeVersion',
     value: await engine.state.cas(engine.scope(c.branch, c.space), c.cell, c.expectedCounter, c.value, at, tx),
   }),
-  StateGetv: async ({ engine }, c) => ({
+  StateGetv: async ({ engine, tx }, c) => ({
     type: 'VersionHistory',
-    value: await engine.state.history(engine.scope(c.branch, c.space), c.cell, c.asOf),
+    value: await engine.state.history(engine.scope(c.branch, c.space), c.cell, c.asOf, tx),
   }),
   StateInit: async ({ engine, at, tx }, c) => ({
     type: 'Version',
