@@ -1,4 +1,6 @@
 import { TypeTag, err, isNonArrayObject, itemKey, type Value } from '@stratum/core';
+import type { VersionedRecord } from '@stratum/storage';
+import type { Write } from '../database.js';
 import type { Scope } from '../scope.js';
 import type { Metric } from './distance.js';
 
@@ -63,4 +65,43 @@ export function readVector(value: unknown): VectorRecord {
     throw err.serialization('malformed vector record');
   }
   return value as unknown as VectorRecord;
+}
+
+/** A checked vector to write: its float32 embedding, metadata and whether that holds a -0. */
+export interface VectorWriteEntry {
+  readonly key: string;
+  readonly embedding: Float32Array;
+  readonly metadata: Value;
+  readonly negativeZero: boolean;
+}
+
+/**
+ * The records of one write of `entries` at `keys`: each counter continues the key's current one
+ * (read once through `read`; a key given twice advances twice). `existed` tells, per key, whether
+ * it had a live record before.
+ */
+export function vectorWrites(
+  entries: readonly VectorWriteEntry[],
+  keys: readonly Buffer[],
+  read: (key: Buffer) => VersionedRecord | undefined,
+): { writes: Write[]; versions: number[]; existed: Map<string, boolean> } {
+  const counters = new Map<string, number>();
+  const existed = new Map<string, boolean>();
+  const versions: number[] = [];
+  const writes: Write[] = [];
+  entries.forEach((e, i) => {
+    const key = keys[i] as Buffer;
+    let previous = counters.get(e.key);
+    if (previous === undefined) {
+      const record = read(key);
+      existed.set(e.key, record !== undefined);
+      previous = record === undefined ? 0 : readVector(record.value).version;
+    }
+    const version = previous + 1;
+    counters.set(e.key, version);
+    versions.push(version);
+    const record: VectorRecord = { embedding: embeddingBytes(e.embedding), metadata: e.metadata, version };
+    writes.push({ key, value: record, negativeZero: e.negativeZero });
+  });
+  return { writes, versions, existed };
 }

@@ -7,16 +7,11 @@ import { vectorErr } from './errors.js';
 import type { ExactIndex, IndexHit } from './exact-index.js';
 import type { MetadataPredicate } from './filter.js';
 import { indexOfRecords, type IndexRegistry } from './index-registry.js';
-import { collectionPrefix, configKey, embeddingBytes, readConfig, readVector, vectorKey, type ConfigRecord, type VectorRecord } from './records.js';
+import { collectionPrefix, configKey, readConfig, readVector, vectorKey, vectorWrites, type ConfigRecord, type VectorWriteEntry } from './records.js';
 import { TxnChanges, countWith, noteChange, searchWith } from './txn-changes.js';
 
-/** A checked vector to write: its key, float32 embedding and metadata. */
-export interface CheckedEntry {
-  readonly key: string;
-  readonly embedding: Float32Array;
-  readonly metadata: Value;
-  readonly negativeZero: boolean;
-}
+/** A vector checked against its collection, ready to write. */
+export type CheckedEntry = VectorWriteEntry;
 
 /** A vector read inside a transaction: its record, and whether the transaction wrote it. */
 export interface TxnRead {
@@ -118,24 +113,7 @@ export class TxnVectors {
   }
 
   #upsert(tx: Transaction, scope: Scope, name: string, entries: readonly CheckedEntry[], keys: readonly Buffer[], at: number): Promise<number[]> {
-    const counters = new Map<string, number>();
-    const live = new Map<string, boolean>();
-    const versions: number[] = [];
-    const writes: Write[] = [];
-    entries.forEach((e, i) => {
-      const key = keys[i] as Buffer;
-      let previous = counters.get(e.key);
-      if (previous === undefined) {
-        const record = tx.read(key);
-        live.set(e.key, record !== undefined);
-        previous = record === undefined ? 0 : readVector(record.value).version;
-      }
-      const version = previous + 1;
-      counters.set(e.key, version);
-      versions.push(version);
-      const record: VectorRecord = { embedding: embeddingBytes(e.embedding), metadata: e.metadata, version };
-      writes.push({ key, value: record, negativeZero: e.negativeZero });
-    });
+    const { writes, versions, existed: live } = vectorWrites(entries, keys, (key) => tx.read(key));
     const applied = tx.apply(writes, scope, at);
     const c = this.#changes.touch(tx, scope, name);
     for (const e of entries) {

@@ -9,7 +9,7 @@ import type { ExactIndex, IndexHit } from './exact-index.js';
 import { vectorErr } from './errors.js';
 import { compileFilter, type FilterCondition } from './filter.js';
 import { IndexRegistry, indexOfRecords, type IndexOp } from './index-registry.js';
-import { collectionPrefix, configKey, embeddingBytes, embeddingOf, readConfig, readVector, vectorKey, type ConfigRecord, type VectorRecord } from './records.js';
+import { collectionPrefix, configKey, embeddingOf, readConfig, readVector, vectorKey, vectorWrites, type ConfigRecord } from './records.js';
 import { TxnVectors, type CheckedEntry } from './txn-vectors.js';
 import { checkLength, toFloat32, validateCollectionName, validateDimension, validateMetric } from './validate.js';
 
@@ -137,24 +137,9 @@ export class VectorStore {
 
   /** Commits prepared entries and reports them to the index, in one synchronous step. */
   async #write(scope: Scope, name: string, entries: readonly Prepared[], at: number): Promise<number[]> {
-    const counters = new Map<string, number>();
-    const versions: number[] = [];
-    const writes: Write[] = [];
-    const ops: IndexOp[] = [];
-    for (const e of entries) {
-      const key = vectorKey(scope, name, e.key);
-      let previous = counters.get(e.key);
-      if (previous === undefined) {
-        const record = this.#db.read(key);
-        previous = record === undefined ? 0 : readVector(record.value).version;
-      }
-      const version = previous + 1;
-      counters.set(e.key, version);
-      versions.push(version);
-      const record: VectorRecord = { embedding: embeddingBytes(e.embedding), metadata: e.metadata, version };
-      writes.push({ key, value: record, negativeZero: e.negativeZero });
-      ops.push({ key: e.key, embedding: e.embedding, metadata: e.metadata });
-    }
+    const keys = entries.map((e) => vectorKey(scope, name, e.key));
+    const { writes, versions } = vectorWrites(entries, keys, (key) => this.#db.read(key));
+    const ops: IndexOp[] = entries.map((e) => ({ key: e.key, embedding: e.embedding, metadata: e.metadata }));
     const c = this.#db.commit([...writes, ...this.#spaces.registration(scope)], at);
     this.#registry.apply(scope, name, ops);
     await this.#settle(scope, name, c.done);
