@@ -19,6 +19,7 @@ const GROUPS: readonly (readonly [string, () => Promise<Row[]>])[] = [
   ['serve', serveBench],
   ['cache', cacheBench],
   ['replay', replayBench],
+  ['durability', () => import('./durability.js').then((m) => m.durabilityBench())],
 ];
 
 function met(row: Row): boolean | undefined {

@@ -46,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (o: { log?: string }, cmd: Program) => {
       await withDb(cmd, async (db) => {
         const log = o.log === undefined ? undefined : await CommandLogWriter.open(o.log);
+        if (log?.tornTail) process.stderr.write(`stratum: command log ${o.log} ended in a torn line (an earlier run was cut short); appending after it\n`);
         try {
           // A recorded session registers its --space as its first logged command, so replay recreates it exactly.
           const space = globals(cmd).space;

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseJson } from '@stratum/core';
 
@@ -54,19 +55,27 @@ function classify(text: string, line: number, last: boolean): LogLine {
 
 /** Appends recorded entries to a log file, one JSON line each, buffered per event-loop turn. */
 export class CommandLogWriter {
+  /**
+   * The log already ended in a line cut short (a crash during an earlier run). It is kept as it
+   * is and closed with a newline, so the entries appended now stay whole lines of their own.
+   */
+  readonly tornTail: boolean;
   readonly #out: WriteStream;
   #buffer: string[] = [];
   #seq = 0;
   #scheduled = false;
 
-  private constructor(out: WriteStream) {
+  private constructor(out: WriteStream, tornTail: boolean) {
     this.#out = out;
+    this.tornTail = tornTail;
   }
 
   static async open(path: string): Promise<CommandLogWriter> {
+    const tornTail = await endsMidLine(path);
     const out = createWriteStream(path, { flags: 'a' });
     await once(out, 'open');
-    return new CommandLogWriter(out);
+    if (tornTail) out.write('\n');
+    return new CommandLogWriter(out, tornTail);
   }
 
   /** Records one exchange; `line` is the entry already serialised except for seq (kept in order here). */
@@ -89,5 +98,24 @@ export class CommandLogWriter {
     this.#drain();
     this.#out.end();
     await once(this.#out, 'close');
+  }
+}
+
+/** Whether the file at `path` exists, is not empty, and does not end with a newline. */
+async function endsMidLine(path: string): Promise<boolean> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await file.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await file.close();
   }
 }

@@ -117,3 +117,26 @@ describe('Database.flush and Database.compact', () => {
     await engine.close();
   });
 });
+
+describe('opening', () => {
+  it('reads only the branch records and the meta entries, however much data the database holds', async () => {
+    const dir = await tempDir();
+    const first = await Engine.open({ store: await openStore({ dir }), durability: 'standard' });
+    const scope = first.scope('default', 'default');
+    for (let i = 0; i < 20; i++) await first.kv.batchPut(scope, Array.from({ length: 500 }, (_, j) => ({ key: `k${i}-${j}`, value: j })), i + 1);
+    await first.close();
+    const store = await openStore({ dir });
+    const ranges: string[] = [];
+    for (const name of ['scan', 'scanAsOf', 'scanHistory', 'count', 'history', 'getAsOf'] as const) {
+      const original = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
+      (store as unknown as Record<string, unknown>)[name] = (prefix: Uint8Array, ...rest: unknown[]) => {
+        ranges.push(`${name} ${Buffer.from(prefix).toString('latin1')}`);
+        return original(prefix, ...rest);
+      };
+    }
+    const engine = await Engine.open({ store, durability: 'standard' });
+    expect(ranges).toEqual(['scan ~\u0000default\u0000\u0005']);
+    expect(engine.kv.get(scope, 'k19-499')?.value).toBe(499);
+    await engine.close();
+  });
+});

@@ -113,7 +113,9 @@ export async function checkDatabase(source: CheckSource): Promise<CheckReport> {
     const id = `${p.kind}|${p.key?.toString('hex') ?? ''}|${p.message}`;
     if (reported.has(id)) continue;
     reported.add(id);
-    const parts = p.key === undefined ? undefined : splitKey(p.key);
+    // Only these kinds carry a stored key; the others carry a raw LevelDB key (or a meta key).
+    const stored = p.kind === 'undecodable-record' || p.kind === 'version-mismatch';
+    const parts = p.key === undefined || !stored ? undefined : splitKey(p.key);
     problems.add(p.kind, p.message, parts !== undefined ? describeKey(parts, names) : p.key === undefined ? undefined : `0x${p.key.toString('hex')}`);
   }
   const notes = [...orphans].map((id) => `data of branch id '${id}' has no branch record (left by an interrupted branch delete; unreachable)`);
