@@ -4,7 +4,8 @@ import { encodeValue, type MetaOp, type ScanEntry, type ScanOptions, type Store,
 import { BackgroundSync } from './background-sync.js';
 import { BranchTree, type BranchNode } from './branch-tree.js';
 import { ForkReads } from './fork-reads.js';
-import { GroupCommit, latin1 } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
+import { Snapshots } from './snapshots.js';
 import { randomIds, seededIds } from './ids.js';
 
 export interface DatabaseOptions {
@@ -71,12 +72,7 @@ export class Database {
   #lease: ClockState;
   #firstCommandAt: number | undefined;
   #seeded: IdSource | undefined;
-  /** Open transaction snapshots; while any is open, every commit notes the version it gave each key. */
-  #snapshots = 0;
-  /** Timestamp → number of open snapshots taken at it. */
-  readonly #snapshotTimes = new Map<number, number>();
-  /** Key (latin1) → version of its newest commit since the oldest open snapshot, deletions included. */
-  readonly #written = new Map<string, number>();
+  readonly #snapshots = new Snapshots();
 
   private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number | undefined) {
     this.store = options.store;
@@ -141,11 +137,11 @@ export class Database {
     const timestamp = (this.#timestamp = Math.max(Math.floor(at), this.#timestamp + 1));
     // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
     const ops: WriteOp[] = new Array(writes.length);
-    const track = this.#snapshots > 0;
+    const track = this.#snapshots.tracking;
     const forks = this.tree.hasForks;
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i] as Write;
-      if (track) this.#written.set(latin1(w.key), version);
+      if (track) this.#snapshots.note(w.key, version);
       const node = forks ? this.tree.nodeOfKey(w.key) : undefined;
       if (node !== undefined && node.children.size > 0) this.#pushDown(node, w.key, ops);
       ops[i] = w.tombstone
@@ -179,32 +175,27 @@ export class Database {
   }
 
   /**
-   * Opens a snapshot at the newest commit (queued ones included). Until it is closed, commits
-   * note which keys they write, so {@link writtenAfter} answers exactly, deletions included
-   * (which a point read cannot tell from absence).
+   * Opens a snapshot at the newest commit (queued ones included); until it is closed, commits
+   * note which keys they write (see Snapshots).
    */
   openSnapshot(): { version: number; timestamp: number } {
-    this.#snapshots++;
-    this.#snapshotTimes.set(this.#timestamp, (this.#snapshotTimes.get(this.#timestamp) ?? 0) + 1);
+    this.#snapshots.open(this.#timestamp);
     return { version: this.#version, timestamp: this.#timestamp };
   }
 
   /** Closes a snapshot opened by {@link openSnapshot}; `timestamp` is the one it gave. */
   closeSnapshot(timestamp: number): void {
-    const open = this.#snapshotTimes.get(timestamp) ?? 0;
-    if (open > 1) this.#snapshotTimes.set(timestamp, open - 1);
-    else this.#snapshotTimes.delete(timestamp);
-    if (this.#snapshots > 0 && --this.#snapshots === 0) this.#written.clear();
+    this.#snapshots.close(timestamp);
   }
 
   /** The timestamps of the open snapshots: reads as of them must keep answering (retention keeps what they read). */
   openSnapshotTimes(): number[] {
-    return [...this.#snapshotTimes.keys()];
+    return this.#snapshots.times();
   }
 
   /** Whether a commit after `version` wrote `key`; valid only while a snapshot at or before `version` is open. */
   writtenAfter(key: Uint8Array, version: number): boolean {
-    return (this.#written.get(latin1(key)) ?? 0) > version;
+    return this.#snapshots.writtenAfter(key, version);
   }
 
   /**

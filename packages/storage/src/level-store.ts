@@ -1,23 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { ClassicLevel } from 'classic-level';
-import { StratumError, err } from '@stratum/core';
+import { err } from '@stratum/core';
 import {
   FLUSH_KEY,
   HISTORY,
   LATEST,
-  META,
   type Range,
   historyKey,
   historyRange,
-  keyOfHistory,
   prefixRange,
   spaced,
 } from './level-layout.js';
+import { asIo, closedError, openError } from './level-errors.js';
 import { directorySize, refuseHeadless } from './level-files.js';
+import { historyAsOf, historyByKey, walk } from './level-history.js';
+import { loadMeta, metaKey } from './level-meta.js';
 import {
   applyMeta,
   decodeRecord,
-  decodeValue,
   encodeMeta,
   encodeRecord,
   isDeletion,
@@ -41,8 +41,6 @@ import type {
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
-/** How many entries one native call hands back while walking a range. */
-const CHUNK = 1000;
 /** getAsOf usually stops within the newest few versions, so it reads in small steps. */
 const AS_OF_CHUNK = 16;
 
@@ -157,72 +155,17 @@ export class LevelStore implements Store {
 
   async scanAsOf(prefix: Uint8Array, ts: number, options: AsOfScanOptions = {}): Promise<ScanEntry[]> {
     this.#assertOpen();
-    const tombstones = options.tombstones === true;
-    const out: ScanEntry[] = [];
-    let current: Uint8Array | undefined;
-    let chosen: Uint8Array | undefined;
-    const settle = (): void => {
-      if (current !== undefined && chosen !== undefined && (tombstones || !recordIsTombstone(chosen))) {
-        out.push([current, decodeRecord(chosen)]);
-      }
-    };
-    await this.#walk(prefixRange(HISTORY, prefix), (hkey, bytes) => {
-      const key = keyOfHistory(hkey);
-      // A prefix that continues some key with 0x00 would match that key's versions; skip them.
-      if (key.length < prefix.length) return;
-      if (current === undefined || Buffer.compare(key, current) !== 0) {
-        settle();
-        current = key;
-        chosen = undefined;
-      }
-      // Oldest first: the last version at or before `ts` is the newest one.
-      if (recordTimestamp(bytes) <= ts) chosen = bytes;
-    });
-    settle();
-    return out;
+    return historyAsOf(this.#db, prefix, ts, options.tombstones === true);
   }
 
   async scanHistory(prefix: Uint8Array, options: ScanOptions = {}): Promise<HistoryEntry[]> {
-    return this.#byKey(prefix, options, decodeRecord);
+    this.#assertOpen();
+    return historyByKey(this.#db, prefix, options, decodeRecord);
   }
 
   async scanVersions(prefix: Uint8Array, options: ScanOptions = {}): Promise<VersionInfoEntry[]> {
-    return this.#byKey(prefix, options, recordInfo);
-  }
-
-  /** The history under `prefix` grouped by key, each version read by `read`; at most `limit` keys after `after`. */
-  async #byKey<T>(prefix: Uint8Array, options: ScanOptions, read: (bytes: Uint8Array) => T): Promise<[Uint8Array, T[]][]> {
     this.#assertOpen();
-    const { after, limit = Infinity } = options;
-    const out: [Uint8Array, T[]][] = [];
-    if (limit <= 0) return out;
-    // A cursor key's own versions sort right after it: start past all of them.
-    const range = prefixRange(HISTORY, prefix);
-    if (after !== undefined && Buffer.compare(after, prefix) >= 0) {
-      delete range.gte;
-      range.gt = historyKey(after, Number.MAX_SAFE_INTEGER);
-    }
-    const it = this.#db.iterator(range);
-    try {
-      for (;;) {
-        const entries = await it.nextv(CHUNK);
-        if (entries.length === 0) return out;
-        for (const [hkey, bytes] of entries) {
-          const key = keyOfHistory(hkey);
-          if (key.length < prefix.length) continue;
-          const last = out[out.length - 1];
-          if (last !== undefined && Buffer.compare(last[0], key) === 0) last[1].push(read(bytes));
-          else {
-            if (out.length === limit) return out;
-            out.push([Buffer.from(key), [read(bytes)]]);
-          }
-        }
-      }
-    } catch (e) {
-      throw asIo('read failed', e);
-    } finally {
-      await it.close().catch(() => undefined);
-    }
+    return historyByKey(this.#db, prefix, options, recordInfo);
   }
 
   async dropVersions(versions: readonly VersionRef[], options: { readonly sync: boolean }): Promise<void> {
@@ -240,7 +183,7 @@ export class LevelStore implements Store {
   async count(prefix: Uint8Array): Promise<number> {
     this.#assertOpen();
     let n = 0;
-    await this.#walk(prefixRange(LATEST, prefix), (_key, bytes) => {
+    await walk(this.#db, prefixRange(LATEST, prefix), (_key, bytes) => {
       if (!recordIsTombstone(bytes)) n++;
     });
     return n;
@@ -342,69 +285,4 @@ export class LevelStore implements Store {
       throw asIo('read failed', e);
     }
   }
-
-  /** Visits every entry of `range` in order, reading in chunks. */
-  async #walk(range: Range, visit: (key: Uint8Array, value: Uint8Array) => void): Promise<void> {
-    const it = this.#db.iterator(range);
-    try {
-      for (;;) {
-        const entries = await it.nextv(CHUNK);
-        if (entries.length === 0) return;
-        for (const [key, value] of entries) visit(key, value);
-      }
-    } catch (e) {
-      throw asIo('read failed', e);
-    } finally {
-      await it.close().catch(() => undefined);
-    }
-  }
-}
-
-/** Meta keys by name: the same few names (the clock above all) are written with every batch. */
-const META_KEYS = new Map<string, Buffer>();
-
-function metaKey(name: string): Buffer {
-  let key = META_KEYS.get(name);
-  if (key === undefined) {
-    key = spaced(META, Buffer.from(name, 'utf8'));
-    // Names are the engine's own constants, but a bound keeps a stray caller from growing it.
-    if (META_KEYS.size < 256) META_KEYS.set(name, key);
-  }
-  return key;
-}
-
-async function loadMeta(db: Db): Promise<Map<string, unknown>> {
-  const meta = new Map<string, unknown>();
-  for (const [key, value] of await db.iterator(prefixRange(META, new Uint8Array(0))).all()) {
-    meta.set(Buffer.from(key.buffer, key.byteOffset + 1, key.length - 1).toString('utf8'), decodeValue(value));
-  }
-  return meta;
-}
-
-function closedError(): StratumError {
-  return err.io('database is closed');
-}
-
-/** Wraps a backend failure once, here; StratumErrors (closed, corrupt payload) pass through. */
-function asIo(action: string, e: unknown): StratumError {
-  if (e instanceof StratumError) return e;
-  if (isClosedLevel(e)) return closedError();
-  return err.io(`${action}: ${(e as Error).message}`, e);
-}
-
-function isClosedLevel(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === 'LEVEL_DATABASE_NOT_OPEN' || code === 'LEVEL_ITERATOR_NOT_OPEN';
-}
-
-function openError(dir: string, e: unknown): StratumError {
-  // classic-level reports the root cause (LEVEL_LOCKED, LEVEL_CORRUPTION, ...) as `cause`.
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause?.code === 'LEVEL_LOCKED') {
-    const reason = 'database is in use by another process';
-    return new StratumError('Io', `I/O error: ${reason}`, { reason, path: dir }, { cause: e });
-  }
-  const detail = typeof cause?.message === 'string' ? cause.message : (e as Error).message;
-  const reason = `cannot open database: ${detail}`;
-  return new StratumError('Io', `I/O error: ${reason}`, { reason, path: dir }, { cause: e });
 }

@@ -1,4 +1,4 @@
-import { TypeTag, userKeyOf, type Value } from '@stratum/core';
+import { TypeTag, userKeyOf } from '@stratum/core';
 import type { Database, Write } from '../database.js';
 import type { Scope } from '../scope.js';
 import type { Transaction } from '../transaction.js';
@@ -7,7 +7,7 @@ import { vectorErr } from './errors.js';
 import type { ExactIndex, IndexHit } from './exact-index.js';
 import type { MetadataPredicate } from './filter.js';
 import { indexOfRecords, type IndexRegistry } from './index-registry.js';
-import { collectionPrefix, configKey, readConfig, readVector, vectorKey, vectorWrites, type ConfigRecord, type VectorWriteEntry } from './records.js';
+import { collectionPrefix, configKey, readConfig, vectorKey, vectorWrites, type ConfigRecord, type VectorWriteEntry } from './records.js';
 import { TxnChanges, countWith, noteChange, searchWith } from './txn-changes.js';
 
 /** A vector checked against its collection, ready to write. */

@@ -1,5 +1,5 @@
 import { checkValue, err, validateKey, type Value } from '@stratum/core';
-import type { Database, Write } from '../database.js';
+import type { Database } from '../database.js';
 import type { Scope } from '../scope.js';
 import type { SpaceIndex } from '../spaces.js';
 import type { Transaction } from '../transaction.js';
