@@ -155,3 +155,10 @@ export function nonFinitePath(v: Value): string | undefined {
   }
   return undefined;
 }
+
+/** Whether a decoded value holds a negative zero anywhere (records carry it as a plain number). */
+export function hasNegativeZero(value: unknown): boolean {
+  if (typeof value === 'number') return Object.is(value, -0);
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return false;
+  return Object.values(value).some(hasNegativeZero);
+}

@@ -4,12 +4,13 @@ import { byPrimitiveThenKey, candidateItems, commonAncestor, itemOf, keyIn, same
 import type { BranchNode } from './branch-tree.js';
 import { MERGE_PREFIX, compareBytes, type BranchIndex } from './branches.js';
 import type { Database, Write } from './database.js';
-import { eventKey, eventLogKey } from './event-keys.js';
+import { eventLogKey } from './event-keys.js';
+import type { EventLog } from './event.js';
 import { latin1 } from './group-commit.js';
+import { mergedEvents, withRange, type KnownEvents } from './merge-events.js';
 import { hasNegativeZero, mergedRecord } from './merge-records.js';
 import { Scope } from './scope.js';
 import { collectionPrefix } from './vector/records.js';
-import type { EventLog, EventRecord } from './event.js';
 import type { SpaceIndex } from './spaces.js';
 
 export interface DiffEntry {
@@ -103,10 +104,13 @@ export class BranchMerger {
     const target = this.#branches.require(targetName);
     if (source === target) throw err.invalidInput('Cannot merge a branch into itself', { source: sourceName, target: targetName });
     for (;;) {
-      const before = this.#db.version;
+      const before = [this.#db.branchVersion(source.id), this.#db.branchVersion(target.id)];
       const plan = await this.#plan(source, target);
-      // A commit while the plan was read may have changed either side: read again.
-      if (this.#db.version !== before) continue;
+      // Either branch deleted (perhaps re-created) while the plan was read: nothing to merge.
+      if (this.#branches.lookup(sourceName) !== source) throw err.branchNotFound(sourceName);
+      if (this.#branches.lookup(targetName) !== target) throw err.branchNotFound(targetName);
+      // A commit to either side while the plan was read may have changed it: read again.
+      if (this.#db.branchVersion(source.id) !== before[0] || this.#db.branchVersion(target.id) !== before[1]) continue;
       const conflicts = plan.conflicts.sort(byPrimitiveThenKey);
       if (strategy === 'strict' && conflicts.length > 0) {
         const reason = `Merge conflict: ${conflicts.length} item(s) changed on both '${sourceName}' and '${targetName}'`;
@@ -115,7 +119,7 @@ export class BranchMerger {
       const spacesMerged = [...plan.spaces].sort(compareBytes);
       const writes = [...plan.writes];
       for (const space of spacesMerged) writes.push(...this.#spaces.registration(this.#scope(targetName, space)));
-      writes.push({ key: mergeKey(source, target), value: { source: source.id } });
+      writes.push({ key: mergeKey(source, target), value: { source: source.id, events: plan.known } });
       const c = this.#db.commit(writes, at);
       this.#onMerged(target);
       await c.done;
@@ -136,7 +140,9 @@ export class BranchMerger {
 
   async #plan(source: BranchNode, target: BranchNode) {
     const db = this.#db;
-    const base = this.#base(source, target);
+    const recorded = this.#recorded(source, target);
+    const fork = this.#forkBase(source, target);
+    const base = recorded?.base ?? fork;
     const writes: Write[] = [];
     const conflicts: ItemRef[] = [];
     const spaces = new Set<string>();
@@ -183,47 +189,40 @@ export class BranchMerger {
         deleted++;
       }
     }
+    const known: KnownEvents = structuredClone(recorded?.known ?? {});
     for (const space of eventSpaces) {
-      const appended = await this.#eventWrites(source, target, space, base);
+      const sourceScope = this.#scope(source.name as string, space);
+      const targetScope = this.#scope(target.name as string, space);
+      const shared = fork === undefined ? 0 : await this.#logLength(fork, eventLogKey(sourceScope).subarray(source.prefix.length));
+      const appended = mergedEvents(db, this.#events, sourceScope, targetScope, shared, known[source.id]?.[space]);
+      (known[source.id] ??= {})[space] = withRange(known[source.id]?.[space], ...appended.sent);
+      (known[target.id] ??= {})[space] = withRange(known[target.id]?.[space], ...appended.received);
       if (appended.count > 0) {
         writes.push(...appended.writes);
         applied += appended.count;
         spaces.add(space);
       }
     }
-    return { writes, conflicts, spaces, applied, deleted };
+    return { writes, conflicts, spaces, applied, deleted, known };
   }
 
-  /** The source's events since the base, appended after the target's with the target's next sequences. */
-  async #eventWrites(source: BranchNode, target: BranchNode, space: string, base: Base | undefined): Promise<{ writes: Write[]; count: number }> {
-    const sourceScope = this.#scope(source.name as string, space);
-    const targetScope = this.#scope(target.name as string, space);
-    let from = 0;
-    if (base !== undefined) {
-      const log = live(await this.#db.getAsOf(eventLogKey(sourceScope), base.timestamp));
-      from = log === undefined ? 0 : (log.value as { next: number }).next;
-    }
-    const to = this.#events.len(sourceScope);
-    const first = this.#events.len(targetScope);
-    let next = first;
-    const writes: Write[] = [];
-    for (let seq = from; seq < to; seq++) {
-      const record = this.#db.read(eventKey(sourceScope, seq))?.value as EventRecord | undefined;
-      if (record === undefined) continue;
-      writes.push(...this.#events.eventWrites(targetScope, next++, record.type, record.payload, hasNegativeZero(record.payload)));
-    }
-    if (writes.length > 0) writes.push(this.#events.logWrite(targetScope, next));
-    return { writes, count: next - first };
+  /** The length of a log (given by its key without the branch id) in a branch as of a moment. */
+  async #logLength(at: Base, logSuffix: Uint8Array): Promise<number> {
+    const log = live(await this.#db.getAsOf(Buffer.concat([at.node.prefix, logSuffix]), at.timestamp));
+    return log === undefined ? 0 : (log.value as { next: number }).next;
   }
 
-  /** The latest recorded merge between the two, else their fork point, else none. */
-  #base(source: BranchNode, target: BranchNode): Base | undefined {
-    const recorded = this.#db.read(mergeKey(source, target));
-    if (recorded !== undefined) {
-      const id = (recorded.value as { source: string }).source;
-      const node = this.#db.tree.byId(id);
-      if (node !== undefined) return { node, timestamp: recorded.timestamp };
-    }
+  /** The latest recorded merge between the two: the base it sets and what it knows of their logs. */
+  #recorded(source: BranchNode, target: BranchNode): { base: Base | undefined; known: KnownEvents } | undefined {
+    const record = this.#db.read(mergeKey(source, target));
+    if (record === undefined) return undefined;
+    const value = record.value as { source: string; events?: KnownEvents };
+    const node = this.#db.tree.byId(value.source);
+    return { base: node === undefined ? undefined : { node, timestamp: record.timestamp }, known: value.events ?? {} };
+  }
+
+  /** The nearest point of the fork tree both branches share: their common ancestor as of the first fork off it. */
+  #forkBase(source: BranchNode, target: BranchNode): Base | undefined {
     const top = commonAncestor(this.#db, source, target);
     if (top === undefined) return undefined;
     let timestamp = Infinity;

@@ -13,6 +13,8 @@ export interface BranchNode {
   readonly forkVersion: number;
   readonly forkTimestamp: number;
   readonly children: Set<BranchNode>;
+  /** The id bytes and 0x00 that start every key of the branch (kept after removal, so late readers still work). */
+  readonly prefix: Buffer;
 }
 
 const SEP = 0x00;
@@ -29,8 +31,6 @@ export class BranchTree {
   readonly #byId = new Map<string, BranchNode>();
   /** Branches that have a parent; zero means every read is a plain read. */
   #forks = 0;
-  /** The id bytes of each branch, for moving a key from one branch to another. */
-  readonly #idBytes = new Map<string, Buffer>();
 
   constructor() {
     this.add(DEFAULT_BRANCH, DEFAULT_BRANCH, undefined, 0, 0);
@@ -41,9 +41,9 @@ export class BranchTree {
   }
 
   add(id: string, name: string | undefined, parent: BranchNode | undefined, forkVersion: number, forkTimestamp: number): BranchNode {
-    const node: BranchNode = { id, name, parent, forkVersion, forkTimestamp, children: new Set() };
+    const prefix = Buffer.concat([Buffer.from(id, 'utf8'), Buffer.of(SEP)]);
+    const node: BranchNode = { id, name, parent, forkVersion, forkTimestamp, children: new Set(), prefix };
     this.#byId.set(id, node);
-    this.#idBytes.set(id, Buffer.from(id, 'utf8'));
     if (parent !== undefined) {
       parent.children.add(node);
       this.#forks++;
@@ -53,7 +53,6 @@ export class BranchTree {
 
   remove(node: BranchNode): void {
     this.#byId.delete(node.id);
-    this.#idBytes.delete(node.id);
     if (node.parent !== undefined) {
       node.parent.children.delete(node);
       this.#forks--;
@@ -73,17 +72,20 @@ export class BranchTree {
 
   /** `key` of branch `from` moved to branch `to`: the same space, primitive and item. */
   rekey(key: Uint8Array, from: BranchNode, to: BranchNode): Buffer {
-    const fromLength = (this.#idBytes.get(from.id) as Buffer).length;
-    const toId = this.#idBytes.get(to.id) as Buffer;
-    const out = Buffer.allocUnsafe(toId.length + key.length - fromLength);
-    out.set(toId, 0);
-    out.set(key.subarray(fromLength), toId.length);
+    const out = Buffer.allocUnsafe(to.prefix.length + key.length - from.prefix.length);
+    out.set(to.prefix, 0);
+    out.set(key.subarray(from.prefix.length), to.prefix.length);
     return out;
   }
 
   /** The id prefix of a branch's keys (the branch id and 0x00). */
   prefixOf(node: BranchNode): Buffer {
-    return Buffer.concat([this.#idBytes.get(node.id) as Buffer, Buffer.of(SEP)]);
+    return node.prefix;
+  }
+
+  /** Whether `node` is still in the tree (not dropped with its data). */
+  has(node: BranchNode): boolean {
+    return this.#byId.get(node.id) === node;
   }
 
   /** `node` and its ancestors, nearest first. */

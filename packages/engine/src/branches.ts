@@ -176,14 +176,21 @@ export class BranchIndex {
     await this.#drop(node, at);
   }
 
-  /** Removes a deleted branch's data, then that of deleted ancestors no fork needs any more. */
+  /**
+   * Removes a deleted branch's data and the records of its merges, then that of deleted
+   * ancestors no fork needs any more. A branch already dropped (by a concurrent delete) is left.
+   */
   async #drop(node: BranchNode, at: number): Promise<void> {
-    const prefix = this.#db.tree.prefixOf(node);
-    this.#forget(node);
-    await this.#db.settled();
-    await this.#db.store.clear(prefix);
+    if (!this.#db.tree.has(node)) return;
     const parent = node.parent;
-    if (parent !== undefined && parent.name === undefined && parent.children.size === 0) {
+    this.#forget(node);
+    const merges = (await this.#db.scan(MERGE_PREFIX))
+      .filter(([key]) => userKeyOf(MERGE_PREFIX, key).split('/').includes(node.id))
+      .map(([key]) => ({ key, tombstone: true }));
+    if (merges.length > 0) await this.#db.commit(merges, at).done;
+    await this.#db.settled();
+    await this.#db.store.clear(node.prefix);
+    if (parent !== undefined && parent.name === undefined && parent.children.size === 0 && this.#db.tree.has(parent)) {
       await this.#db.commit([{ key: recordKey(parent.id), tombstone: true }], at).done;
       await this.#drop(parent, at);
     }
@@ -221,7 +228,8 @@ function readRecord(r: VersionedRecord): BranchRecord {
   };
 }
 
-const branchExists = (name: string): StratumError =>
+/** The refusal of a name in use (create, fork destination, import). */
+export const branchExists = (name: string): StratumError =>
   new StratumError('BranchExists', `Branch '${name}' already exists`, { branch: name });
 
 /** Ascending UTF-8 byte order (JavaScript's `<` compares UTF-16 code units instead). */

@@ -1,11 +1,10 @@
-import { StratumError } from '@stratum/core';
+import { hasNegativeZero, namespacePrefix } from '@stratum/core';
 import { readBundle, validateBundle, writeBundle, type BundleEntry, type BundleVersion } from '@stratum/durability';
 import { encodeValue, type HistoryEntry, type VersionedRecord, type WriteOp } from '@stratum/storage';
 import type { BranchNode } from './branch-tree.js';
-import type { BranchIndex } from './branches.js';
+import { branchExists, type BranchIndex } from './branches.js';
 import type { Database } from './database.js';
 import { latin1 } from './group-commit.js';
-import { hasNegativeZero } from './merge-records.js';
 import type { SpaceIndex } from './spaces.js';
 
 /** Keys per history page while exporting, and versions per storage batch while importing. */
@@ -105,10 +104,10 @@ export class Bundles {
   async import(path: string, at: number): Promise<ImportResult> {
     const checked = await validateBundle(path);
     const name = checked.header.branch;
-    if (this.#branches.exists(name)) throw new StratumError('BranchExists', `Branch '${name}' already exists`, { branch: name });
+    if (this.#branches.exists(name)) throw branchExists(name);
     const { entries } = await readBundle(path);
     const id = this.#branches.reserveId();
-    const prefix = Buffer.from(`${id}\u0000`, 'utf8');
+    const prefix = namespacePrefix(id);
     const versions = new Set<number>();
     let keys = 0;
     let maxVersion = 0;
@@ -120,27 +119,31 @@ export class Bundles {
       batch = [];
       await this.#db.store.write(ops, [], { sync: false });
     };
-    for await (const entry of entries) {
-      keys++;
-      const key = Buffer.concat([prefix, entry.key]);
-      for (const v of entry.versions) {
-        versions.add(v.version);
-        maxVersion = Math.max(maxVersion, v.version);
-        maxTimestamp = Math.max(maxTimestamp, v.timestamp);
-        batch.push(
-          v.tombstone || v.payload === undefined
-            ? { key, version: v.version, timestamp: v.timestamp, tombstone: true }
-            : { key, version: v.version, timestamp: v.timestamp, payload: v.payload },
-        );
+    try {
+      for await (const entry of entries) {
+        keys++;
+        const key = Buffer.concat([prefix, entry.key]);
+        for (const v of entry.versions) {
+          versions.add(v.version);
+          maxVersion = Math.max(maxVersion, v.version);
+          maxTimestamp = Math.max(maxTimestamp, v.timestamp);
+          batch.push(
+            v.tombstone || v.payload === undefined
+              ? { key, version: v.version, timestamp: v.timestamp, tombstone: true }
+              : { key, version: v.version, timestamp: v.timestamp, payload: v.payload },
+          );
+        }
+        if (batch.length >= IMPORT_BATCH) await flush();
       }
-      if (batch.length >= IMPORT_BATCH) await flush();
-    }
-    await flush();
-    // Later commits must come after every imported version, or they would sort before them.
-    this.#db.advancePast(maxVersion, maxTimestamp);
-    if (this.#branches.exists(name)) {
-      await this.#db.store.clear(prefix);
-      throw new StratumError('BranchExists', `Branch '${name}' already exists`, { branch: name });
+      await flush();
+      // Later commits must come after every imported version, or they would sort before them.
+      this.#db.advancePast(maxVersion, maxTimestamp);
+      if (this.#branches.exists(name)) throw branchExists(name);
+    } catch (e) {
+      // The file changed since it was checked, storage failed, or the name was taken meanwhile:
+      // nothing of the import may stay behind under its storage id.
+      await this.#db.store.clear(prefix).catch(() => undefined);
+      throw e;
     }
     await this.#branches.adoptImported(id, name, checked.header.createdAt, at);
     return { branch: name, transactionsApplied: versions.size, keysWritten: keys };

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type IdSource } from '@stratum/core';
+import { hasNegativeZero, systemClock, type Clock, type IdSource } from '@stratum/core';
 import { backgroundSyncMs, syncsEveryCommit, type DurabilityMode } from '@stratum/durability';
 import { encodeValue, type MetaOp, type ScanEntry, type ScanOptions, type Store, type VersionedRecord, type WriteOp } from '@stratum/storage';
 import { BackgroundSync } from './background-sync.js';
@@ -73,6 +73,8 @@ export class Database {
   #firstCommandAt: number | undefined;
   #seeded: IdSource | undefined;
   readonly #snapshots = new Snapshots();
+  /** Branch id → version of the newest commit that wrote to it (a commit writes to one branch). */
+  readonly #branchVersions = new Map<string, number>();
 
   private constructor(options: DatabaseOptions, clock: ClockState, createdAt: number | undefined) {
     this.store = options.store;
@@ -138,6 +140,8 @@ export class Database {
     // Encoding now, not when the batch is written, keeps later changes to the caller's objects out.
     const ops: WriteOp[] = new Array(writes.length);
     const track = this.#snapshots.tracking;
+    const first = writes[0];
+    if (first !== undefined) this.#branchVersions.set(branchIdOf(first.key), version);
     const forks = this.tree.hasForks;
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i] as Write;
@@ -161,6 +165,14 @@ export class Database {
     // A lease that never reached storage covers nothing: the next commit must store a new one.
     if (meta !== undefined) done.catch(() => (this.#lease = { version: 0, timestamp: 0 }));
     return { version, timestamp, done };
+  }
+
+  /**
+   * The version of the newest commit that wrote to branch `id` (0 if none since opening): a
+   * reader that must not interleave with a branch's writes compares it before and after.
+   */
+  branchVersion(id: string): number {
+    return this.#branchVersions.get(id) ?? 0;
   }
 
   /** Takes a version no commit will use: a name for storage that must never be shared. */
@@ -212,7 +224,7 @@ export class Database {
       ops.push(
         seen === undefined
           ? { key: childKey, version: 0, timestamp: 0, tombstone: true, keepTombstone: true, latestOnly: true }
-          : { key: childKey, version: seen.version, timestamp: seen.timestamp, payload: encodeValue(seen.value), latestOnly: true },
+          : { key: childKey, version: seen.version, timestamp: seen.timestamp, payload: encodeValue(seen.value, hasNegativeZero(seen.value)), latestOnly: true },
       );
     }
   }
@@ -277,11 +289,6 @@ export class Database {
     return node?.parent === undefined ? undefined : node;
   }
 
-  /** No write is queued or being stored: storage alone answers every read. */
-  get idle(): boolean {
-    return this.#commits.idle;
-  }
-
   /** Resolves once every write enqueued so far is in storage; reads that go to storage call it first. */
   settled(): Promise<void> {
     return this.#commits.barrier();
@@ -308,4 +315,10 @@ export class Database {
     }
     await this.store.close();
   }
+}
+
+/** The branch id a stored key starts with (ids are ASCII, ended by 0x00). */
+function branchIdOf(key: Uint8Array): string {
+  const end = key.indexOf(0);
+  return Buffer.from(key.buffer, key.byteOffset, end < 0 ? key.length : end).toString('latin1');
 }

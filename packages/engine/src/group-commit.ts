@@ -118,10 +118,6 @@ export class GroupCommit {
     return settledOf(this.#last);
   }
 
-  get idle(): boolean {
-    return this.#open === undefined && this.#waiting.length === 0 && !this.#inFlight;
-  }
-
   #queueKick(): void {
     if (this.#kickQueued || this.#inFlight) return;
     this.#kickQueued = true;

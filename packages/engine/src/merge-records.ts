@@ -1,4 +1,6 @@
 import { TypeTag } from '@stratum/core';
+
+export { hasNegativeZero } from '@stratum/core';
 import type { VersionedRecord } from '@stratum/storage';
 
 /**
@@ -16,11 +18,4 @@ export function mergedRecord(tag: number, source: unknown, target: VersionedReco
     return { ...(source as Record<string, unknown>), version: version + 1 };
   }
   return source;
-}
-
-/** Whether a value holds a negative zero somewhere (decoded records carry it as a plain number). */
-export function hasNegativeZero(value: unknown): boolean {
-  if (typeof value === 'number') return Object.is(value, -0);
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return false;
-  return Object.values(value).some(hasNegativeZero);
 }

@@ -96,14 +96,14 @@ export class SpaceIndex {
     const scope = new Scope(this.#branches, branch, space);
     if (space === DEFAULT_SPACE) throw err.constraint('Cannot delete the default space', { space });
     const prefix = namespacePrefix(scope.id, scope.space);
-    // Writes committed while storage was scanned would escape the delete: scan again until none
-    // came, then commit with no await in between.
+    // Writes to the branch committed while storage was scanned would escape the delete: scan again
+    // until none came, then commit with no await in between.
     let items;
     let before;
     do {
-      before = this.#db.version;
+      before = this.#db.branchVersion(scope.id);
       items = await this.#db.scan(prefix, force ? {} : { limit: 1 });
-    } while (this.#db.version !== before);
+    } while (this.#db.branchVersion(scope.id) !== before);
     if (items.length > 0 && !force) {
       throw err.constraint(`Space '${space}' is not empty. Use force=true to delete anyway.`, { space });
     }

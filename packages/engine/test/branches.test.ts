@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@stratum/storage';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../src/index.js';
+import { Engine, eventKey as eventKeyOf } from '../src/index.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -168,6 +168,7 @@ describe('copy-on-write branches', () => {
     expect(await engine.branches.list()).toEqual(['default', 'p']);
     // Nothing of the old parent or the child is left in storage.
     expect(await engine.db.store.scan(Buffer.from('b'), { tombstones: true })).toHaveLength(0);
+    expect(await engine.db.store.scanHistory(Buffer.from('b'))).toHaveLength(0);
     await engine.close();
   });
 
@@ -254,5 +255,66 @@ describe('diff and merge', () => {
       },
     ]);
     expect(diff.summary).toEqual({ added: 1, removed: 1, modified: 2 });
+  });
+
+  it('exchanges events both ways across repeated merges, each event once', async () => {
+    const engine = await inMemory();
+    const d = engine.scope('default', 'default');
+    await engine.events.append(d, 'base', {}, at());
+    await engine.branches.fork('default', 'b', at());
+    const b = engine.scope('b', 'default');
+    await engine.events.append(b, 'e1', {}, at());
+    await engine.events.append(d, 'a1', {}, at());
+    await engine.merger.merge('default', 'b', 'strict', at());
+    await engine.merger.merge('b', 'default', 'strict', at());
+    await engine.events.append(b, 'e2', {}, at());
+    await engine.merger.merge('b', 'default', 'strict', at());
+    await engine.merger.merge('default', 'b', 'strict', at());
+    const logOf = (s: typeof d) =>
+      Array.from({ length: engine.events.len(s) }, (_, i) => (engine.db.read(eventKeyOf(s, i))?.value as { type: string }).type);
+    expect(logOf(d)).toEqual(['base', 'a1', 'e1', 'e2']);
+    expect(logOf(b)).toEqual(['base', 'e1', 'a1', 'e2']);
+  });
+
+  it('keeps a fork seeing a negative zero its parent then overwrote', async () => {
+    const engine = await inMemory();
+    const p = engine.scope('default', 'default');
+    await engine.kv.put(p, 'k', { z: -0 }, at());
+    await engine.branches.fork('default', 'f', at());
+    await engine.kv.put(p, 'k', 1, at());
+    const seen = engine.kv.get(engine.scope('f', 'default'), 'k')?.value as { z: number };
+    expect(Object.is(seen.z, -0)).toBe(true);
+  });
+
+  it('finishes a merge while another branch takes a steady stream of writes', async () => {
+    const engine = await inMemory();
+    await engine.kv.batchPut(engine.scope('default', 'default'), Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, value: i })), at());
+    await engine.branches.fork('default', 'f', at());
+    await engine.kv.batchPut(engine.scope('f', 'default'), Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: -i - 1 })), at());
+    await engine.branches.create('other', at());
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) await engine.kv.put(engine.scope('other', 'default'), `w${i}`, i, at());
+    })();
+    const merged = await engine.merger.merge('f', 'default', 'strict', at());
+    writing = false;
+    await writer;
+    expect(merged.keysApplied).toBe(100);
+  });
+
+  it('answers BranchNotFound to a merge whose target is deleted meanwhile, and deletes a fork and its parent together', async () => {
+    const engine = await inMemory();
+    await engine.kv.put(engine.scope('default', 'default'), 'k', 1, at());
+    await engine.branches.fork('default', 's', at());
+    await engine.kv.put(engine.scope('s', 'default'), 'k', 2, at());
+    await engine.branches.fork('default', 't', at());
+    const [merge, del] = await Promise.allSettled([engine.merger.merge('s', 't', 'strict', at()), engine.branches.delete('t', at())]);
+    expect(del.status).toBe('fulfilled');
+    expect(merge).toMatchObject({ status: 'rejected', reason: { code: 'BranchNotFound' } });
+    await engine.branches.create('p', at());
+    await engine.branches.fork('p', 'c', at());
+    const deletes = await Promise.allSettled([engine.branches.delete('c', at()), Promise.resolve().then(() => engine.branches.delete('p', at()))]);
+    expect(deletes.map((d) => d.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(await engine.branches.list()).toEqual(['default', 's']);
   });
 });

@@ -108,6 +108,7 @@ describe('branch bundles', () => {
     expect(engine.branches.exists('b')).toBe(false);
     expect(engine.db.version).toBe(version);
     expect(await engine.db.store.scan(Buffer.from('b'), { tombstones: true })).toEqual([]);
+    expect(await engine.db.store.scanHistory(Buffer.from('b'))).toEqual([]);
     await engine.close();
   });
 });
