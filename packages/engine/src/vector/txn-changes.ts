@@ -28,7 +28,8 @@ export interface CollectionChanges {
 }
 
 const SEP = '\u0000';
-const idOf = (scope: Scope, name: string): string => `${scope.space}${SEP}${name}`;
+/** A collection within a transaction's branch: space and collection names hold no NUL. */
+export const collectionId = (scope: Scope, name: string): string => `${scope.space}${SEP}${name}`;
 
 /**
  * The vector changes of every open transaction, kept beside the transaction's buffered writes so
@@ -45,7 +46,7 @@ export class TxnChanges {
 
   /** The transaction's changes to a collection, if it made any. */
   of(tx: Transaction, scope: Scope, name: string): CollectionChanges | undefined {
-    return this.#byTxn.get(tx)?.get(idOf(scope, name));
+    return this.#byTxn.get(tx)?.get(collectionId(scope, name));
   }
 
   /** The changes to a collection, created (and the transaction's commit hook registered) on first use. */
@@ -68,7 +69,7 @@ export class TxnChanges {
       all = changes;
       this.#byTxn.set(tx, all);
     }
-    const id = idOf(scope, name);
+    const id = collectionId(scope, name);
     let c = all.get(id);
     if (c === undefined) {
       c = { scope, name, reset: false, ops: new Map(), atSnapshot: new Map() };

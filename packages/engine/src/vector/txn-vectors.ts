@@ -8,7 +8,7 @@ import type { ExactIndex, IndexHit } from './exact-index.js';
 import type { MetadataPredicate } from './filter.js';
 import { indexOfRecords, type IndexRegistry } from './index-registry.js';
 import { collectionPrefix, configKey, readConfig, vectorKey, vectorWrites, type ConfigRecord, type VectorWriteEntry } from './records.js';
-import { TxnChanges, countWith, noteChange, searchWith } from './txn-changes.js';
+import { TxnChanges, collectionId, countWith, noteChange, searchWith } from './txn-changes.js';
 
 /** A vector checked against its collection, ready to write. */
 export type CheckedEntry = VectorWriteEntry;
@@ -19,9 +19,6 @@ export interface TxnRead {
   readonly timestamp: number;
   readonly own: boolean;
 }
-
-/** A collection within a transaction's branch: space and collection names hold no NUL. */
-const collectionId = (scope: Scope, name: string): string => `${scope.space}\u0000${name}`;
 
 /**
  * Runs `step` once `tx` can read every one of `keys` synchronously, in the same synchronous step as

@@ -46,9 +46,6 @@ export interface SearchOptions {
   readonly asOf?: number | undefined;
 }
 
-/** A checked entry, ready to be written. */
-type Prepared = CheckedEntry;
-
 /**
  * The vector primitive: collections (config records), one record per vector holding its float32
  * embedding, metadata and per-key counter (1 on insert, +1 per upsert, 1 again after a delete),
@@ -129,14 +126,14 @@ export class VectorStore {
   }
 
   /** Checks prepared entries against the collection's dimension, then writes them directly or buffers them in `tx`. */
-  async #upsert(scope: Scope, name: string, entries: readonly Prepared[], at: number, tx: Transaction | undefined): Promise<number[]> {
+  async #upsert(scope: Scope, name: string, entries: readonly CheckedEntry[], at: number, tx: Transaction | undefined): Promise<number[]> {
     const config = tx === undefined ? this.collections.require(scope, name) : await this.#txn.require(tx, scope, name);
     for (const p of entries) checkDimension(config, p);
     return tx === undefined ? this.#write(scope, name, entries, at) : this.#txn.upsert(tx, scope, name, entries, at);
   }
 
   /** Commits prepared entries and reports them to the index, in one synchronous step. */
-  async #write(scope: Scope, name: string, entries: readonly Prepared[], at: number): Promise<number[]> {
+  async #write(scope: Scope, name: string, entries: readonly CheckedEntry[], at: number): Promise<number[]> {
     const keys = entries.map((e) => vectorKey(scope, name, e.key));
     const { writes, versions } = vectorWrites(entries, keys, (key) => this.#db.read(key));
     const ops: IndexOp[] = entries.map((e) => ({ key: e.key, embedding: e.embedding, metadata: e.metadata }));
@@ -243,7 +240,7 @@ export class VectorStore {
 }
 
 /** Length, metadata and finiteness of an entry whose key is checked, in StrataDB's order. */
-function prepare(entry: VectorEntry, path: string): Prepared {
+function prepare(entry: VectorEntry, path: string): CheckedEntry {
   checkLength(entry.vector, `${path}/vector`);
   const metadata = entry.metadata ?? null;
   const { negativeZero } = checkValue(metadata, `${path}/metadata`);
@@ -251,7 +248,7 @@ function prepare(entry: VectorEntry, path: string): Prepared {
   return { key: entry.key, embedding, metadata, negativeZero };
 }
 
-function checkDimension(config: ConfigRecord, entry: Prepared): void {
+function checkDimension(config: ConfigRecord, entry: CheckedEntry): void {
   if (entry.embedding.length !== config.dimension) {
     throw vectorErr.dimensionMismatch(config.dimension, entry.embedding.length, { key: entry.key });
   }
