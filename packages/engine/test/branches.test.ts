@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@stratum/storage';
 import { afterEach, describe, expect, it } from 'vitest';
+import { candidateItems } from '../src/branch-items.js';
 import { Engine, eventKey as eventKeyOf } from '../src/index.js';
 
 const dirs: string[] = [];
@@ -255,6 +256,9 @@ describe('diff and merge', () => {
       },
     ]);
     expect(diff.summary).toEqual({ added: 1, removed: 1, modified: 2 });
+    // Only the records the fork holds of its own are compared, not the 2,000 it inherits.
+    const fork = engine.branches.require('f');
+    expect((await candidateItems(engine.db, engine.branches.require('default'), fork)).size).toBe(4);
   });
 
   it('exchanges events both ways across repeated merges, each event once', async () => {
