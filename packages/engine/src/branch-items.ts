@@ -16,7 +16,8 @@ export interface ItemRef {
   readonly suffix: string;
 }
 
-const PRIMITIVE_OF: Partial<Record<number, Primitive>> = {
+/** The user primitive each data tag stores (collections are vector configs). */
+export const PRIMITIVE_OF: Partial<Record<number, Primitive>> = {
   [TypeTag.Kv]: 'kv',
   [TypeTag.Json]: 'json',
   [TypeTag.State]: 'state',

@@ -1,6 +1,7 @@
-import { SYSTEM_SPACE_PREFIX, TypeTag } from '@stratum/core';
+import { SYSTEM_SPACE_PREFIX } from '@stratum/core';
 import { syncsEveryCommit } from '@stratum/durability';
 import type { VersionInfo, VersionRef } from '@stratum/storage';
+import { PRIMITIVE_OF } from './branch-items.js';
 import type { BranchNode } from './branch-tree.js';
 import type { BranchIndex } from './branches.js';
 import type { Database } from './database.js';
@@ -31,14 +32,6 @@ export interface PrimitiveDrops {
 export interface RetentionPreview extends PrimitiveDrops {
   byPrimitive: Record<RetentionPrimitive, PrimitiveDrops>;
 }
-
-const PRIMITIVE_OF: Partial<Record<number, RetentionPrimitive>> = {
-  [TypeTag.Kv]: 'kv',
-  [TypeTag.Json]: 'json',
-  [TypeTag.State]: 'state',
-  [TypeTag.Event]: 'event',
-  [TypeTag.Vector]: 'vector',
-};
 
 const SYSTEM_SPACE = Buffer.from(SYSTEM_SPACE_PREFIX, 'utf8');
 
@@ -156,7 +149,9 @@ function primitiveOf(key: Uint8Array, skip: number): RetentionPrimitive | undefi
   const sep = key.indexOf(0, skip);
   if (sep < 0 || sep + 1 >= key.length) return undefined;
   if (sep - skip >= SYSTEM_SPACE.length && Buffer.compare(key.subarray(skip, skip + SYSTEM_SPACE.length), SYSTEM_SPACE) === 0) return undefined;
-  return PRIMITIVE_OF[key[sep + 1] as number];
+  const primitive = PRIMITIVE_OF[key[sep + 1] as number];
+  // Collection configs are internal to retention: neither counted nor dropped.
+  return primitive === 'collection' ? undefined : primitive;
 }
 
 /** The leading versions (oldest first) written at or before `ts`. */
